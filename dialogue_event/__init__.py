@@ -1,0 +1,5 @@
+# Load the Celery app whenever Django starts, so that @shared_task binds to it
+# and tasks enqueued from web requests use its broker settings.
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)
