@@ -1,0 +1,26 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Event, Track
+
+
+@register(Event)
+class EventTranslationOptions(TranslationOptions):
+    fields = (
+        "title",
+        "theme",
+        "purpose",
+        "audience",
+        "expected_results",
+        "city",
+        "venue",
+        "address",
+        "host_organisation",
+        "partner_organisations",
+        "funder",
+        "funded_project",
+    )
+
+
+@register(Track)
+class TrackTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
