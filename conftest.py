@@ -1,0 +1,96 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+
+from dialogue_event.celery import app as celery_app
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _database_url():
+    """The URL of the database this test uses, for a process started beside it."""
+    db = connection.settings_dict
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    """A real Celery worker, in its own process, consuming the tests' queue on the real Redis.
+
+    Request `transactional_db` before this fixture when the tasks read what the
+    test wrote: the worker then connects to the test database.
+    """
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(queue)
+    log = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_DEFAULT_QUEUE": queue}
+    with log.open("w") as log_file:
+        worker = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "dialogue_event", "worker",
+                "--pool=solo", "--without-mingle", "--without-gossip", "--loglevel=INFO",
+                f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while "ready." not in log.read_text():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"The Celery worker did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's headless chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # test makes meanwhile are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+        # While that loop runs, Django keys its connections to the loop's
+        # context: close them here, or they outlive the test database.
+        connections.close_all()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page the size of a cheap Android phone's screen (360 x 740 CSS pixels)."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,108 @@
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from agenda.models import Event, Track
+from dialogue_event.roles import FACILITATORS, ORGANISERS
+
+pytestmark = pytest.mark.django_db
+
+
+def run_load_demo(*args):
+    output = StringIO()
+    call_command("load_demo", *args, stdout=output)
+    return output.getvalue()
+
+
+def printed_password(output, username):
+    match = re.search(rf"^\s+{username} / (\S+)$", output, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def snapshot():
+    return {
+        "events": [model_to_dict(event) for event in Event.objects.order_by("pk")],
+        "tracks": [model_to_dict(track) for track in Track.objects.order_by("pk")],
+        "users": list(get_user_model().objects.order_by("pk").values("username", "password", "is_staff")),
+    }
+
+
+def test_load_demo_creates_the_osh_dialogue_with_three_tracks_in_three_languages():
+    run_load_demo()
+
+    event = Event.objects.get(slug="osh-dialogue-2021")
+    assert event.is_published
+    assert event.starts_at.isoformat() == "2021-06-03T03:00:00+00:00"  # 9:00 in Bishkek
+    assert event.city_ru == "Ош"
+    assert event.tracks.count() == 3
+    for track in event.tracks.all():
+        assert track.title_en and track.title_ru and track.title_ky
+
+
+def test_load_demo_run_twice_changes_nothing():
+    first_output = run_load_demo()
+    after_first = snapshot()
+
+    second_output = run_load_demo()
+
+    assert snapshot() == after_first
+    assert "nothing was changed" in second_output
+    assert printed_password(first_output, "organiser")
+    assert printed_password(second_output, "organiser") is None
+
+
+def test_load_demo_keeps_what_an_organiser_edited():
+    run_load_demo()
+    Event.objects.filter(slug="osh-dialogue-2021").update(venue_en="Hotel Osh Nuru")
+
+    run_load_demo()
+
+    assert Event.objects.get(slug="osh-dialogue-2021").venue_en == "Hotel Osh Nuru"
+
+
+def test_printed_organiser_login_opens_the_admin(client):
+    output = run_load_demo()
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "organiser", "password": printed_password(output, "organiser")},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert response.context["user"].username == "organiser"
+    assert b"Events" in client.get("/admin/").content
+    assert client.get("/admin/agenda/event/").status_code == 200
+
+
+def test_printed_facilitator_login_does_not_open_the_admin(client):
+    output = run_load_demo()
+
+    client.post("/admin/login/", {"username": "facilitator", "password": printed_password(output, "facilitator")})
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_demo_accounts_belong_to_their_groups():
+    run_load_demo()
+
+    User = get_user_model()
+    assert list(User.objects.get(username="organiser").groups.values_list("name", flat=True)) == [ORGANISERS]
+    assert list(User.objects.get(username="facilitator").groups.values_list("name", flat=True)) == [FACILITATORS]
+    assert Group.objects.get(name=ORGANISERS).permissions.filter(codename="change_event").exists()
+    assert not Group.objects.get(name=FACILITATORS).permissions.exists()
+
+
+def test_reset_passwords_prints_new_working_passwords(client):
+    run_load_demo()
+
+    output = run_load_demo("--reset-passwords")
+
+    password = printed_password(output, "organiser")
+    assert password
+    assert client.login(username="organiser", password=password)
