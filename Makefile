@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Each does all of
+# its own set-up, so both work on a fresh clone.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+WEB_PORT ?= 8000
+export WEB_PORT
+
+.PHONY: run test setup services messages check-deploy clean
+
+run: setup
+	@$(MANAGE) load_demo
+	@echo
+	@echo "dialogue-event is starting: http://127.0.0.1:$(WEB_PORT)/  (admin: http://127.0.0.1:$(WEB_PORT)/admin/)"
+	@echo "Outgoing email is printed by the 'mail' process below. Stop everything with Ctrl-C."
+	@echo
+	$(BIN)/honcho start
+
+test: $(VENV)/.installed services messages
+	@bash scripts/ensure_chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed services messages
+	$(MANAGE) ensure_database
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
+
+services:
+	@bash scripts/ensure_services.sh
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "Installing gettext for compilemessages."; apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	@$(MANAGE) compilemessages --ignore=$(VENV) --verbosity 0
+
+# Reinstalled whenever requirements.txt changes.
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "ERROR: $(PYTHON) is needed (set PYTHON=... to use another 3.11)." >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+check-deploy: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=dialogue.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var
