@@ -206,6 +206,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # than as an empty page: Russian is the language every participant reads.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "ru"), "en": ("ru",), "ky": ("ru", "en")}
+# The admin's language tabs need jQuery UI; serve it ourselves rather than from
+# modeltranslation's default CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Bishkek")
 USE_I18N = True
