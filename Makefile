@@ -16,7 +16,7 @@ run: setup
 	@echo "dialogue-event is starting: http://127.0.0.1:$(WEB_PORT)/  (admin: http://127.0.0.1:$(WEB_PORT)/admin/)"
 	@echo "Outgoing email is printed by the 'mail' process below. Stop everything with Ctrl-C."
 	@echo
-	$(BIN)/honcho start
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 test: $(VENV)/.installed services messages
 	@bash scripts/ensure_chromium.sh

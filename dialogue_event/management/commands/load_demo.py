@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords, **options):
         report = load_demo(reset_passwords=reset_passwords)
         if report.created:
-            self.stdout.write(self.style.SUCCESS(f"Created: {', '.join(report.created)}"))
+            self.stdout.write(self.style.SUCCESS("Created:"))
+            for name in report.created:
+                self.stdout.write(f"  {name}")
         else:
             self.stdout.write("The demo data is already there; nothing was changed.")
         self.stdout.write(f"Event page: {report.event.get_absolute_url()}")
