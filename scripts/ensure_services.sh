@@ -20,7 +20,13 @@ PY
 )
 is_local() { [[ "$1" == 127.0.0.1 || "$1" == localhost || "$1" == ::1 ]]; }
 
-postgres_up() { python3 -c "import socket; socket.create_connection(('$pg_host', $pg_port), timeout=2).close()" 2>/dev/null; }
+postgres_up() {
+  if command -v pg_isready >/dev/null; then
+    pg_isready -q -h "$pg_host" -p "$pg_port" -t 2
+  else # an open port at least; ensure_database reports a server that does not answer
+    python3 -c "import socket; socket.create_connection(('$pg_host', $pg_port), timeout=2).close()" 2>/dev/null
+  fi
+}
 redis_up() { [[ "$(printf 'PING\r\n' | timeout 2 bash -c "exec 3<>/dev/tcp/$redis_host/$redis_port; cat >&3; head -c 5 <&3" 2>/dev/null)" == "+PONG" ]]; }
 
 wait_for() { # name, check function
