@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -94,3 +95,34 @@ def phone(browser):
     )
     yield context.new_page()
     context.close()
+
+
+class _Inbox:
+    """What a real SMTP server on loopback received, as parsed email messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) on a free loopback port; Django's SMTP backend sends to it."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    yield inbox
+    controller.stop()

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "import_export",
+    "axes",
     # The project package holds what belongs to no single area: the health
     # check, the database bootstrap command and the demo loader.
     "dialogue_event",
@@ -64,6 +66,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "dialogue_event.urls"
@@ -118,6 +127,23 @@ CACHES = {
         },
     },
 }
+
+# Rate limits count in Redis but must never stop a registration when Redis is
+# down: this cache answers "unknown" instead of raising, and django-ratelimit
+# then lets the request through.
+CACHES["ratelimit"] = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": CACHES["default"]["LOCATION"],
+    "KEY_PREFIX": "dialogue_event_ratelimit",
+    "OPTIONS": {
+        "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        "IGNORE_EXCEPTIONS": True,
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True
+REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="10/m")
 
 # Sessions stay in PostgreSQL: a Redis outage must not log anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -180,6 +206,12 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dialogue <dialogue@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The address people open the site at, for links in emails and in messages
+# that organisers copy into WhatsApp or SMS.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long after an event a participant's personal link keeps working (they
+# read and endorse the outcome document through it).
+PERSONAL_LINK_DAYS_AFTER_EVENT = env.int("PERSONAL_LINK_DAYS_AFTER_EVENT", default=180)
 ADMINS = [("Administrator", address) for address in env.list("ADMINS", default=[])]
 
 # Passwords
@@ -192,6 +224,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+
+# Lock a username out of the admin after repeated wrong passwords from one
+# address, for an hour. Counted in PostgreSQL so it survives a Redis outage.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address comes from REMOTE_ADDR unless told otherwise: a header
+# such as X-Forwarded-For is trusted only behind a proxy that sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+
+# Spreadsheet exports escape cells that a spreadsheet would run as formulas.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # Languages
 

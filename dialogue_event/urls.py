@@ -15,6 +15,7 @@ urlpatterns = [
 # shared on WhatsApp opens in the language it was copied in.
 urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
+    path("", include("participants.urls")),
 )
 
 admin.site.site_header = _("Dialogue administration")

@@ -1,0 +1,200 @@
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ConsentKind, District, Participant, Region
+from .services import current_consents
+from .validators import normalise_phone, validate_no_markup, validate_person_name
+
+CONSENT_TEXTS = {
+    ConsentKind.DATA_PROCESSING: _(
+        "I agree that the organisers keep and use the details I give here to organise this dialogue and to report "
+        "on it in numbers (for example, how many women took part). They are not given to anyone else. I may ask "
+        "to see, correct or delete them at any time."
+    ),
+    ConsentKind.PHOTOGRAPHY: _(
+        "I agree to be photographed or filmed at the event, for the organisers' reports and their website. "
+        "Saying no changes nothing else, and I may withdraw at any time."
+    ),
+    ConsentKind.MEDIA: _(
+        "I agree that my name and what I say may be quoted in the media and in publications about the event. "
+        "Saying no changes nothing else, and I may withdraw at any time."
+    ),
+}
+
+DETAIL_FIELDS = [
+    "full_name",
+    "badge_name",
+    "gender",
+    "age_band",
+    "category",
+    "organisation",
+    "position",
+    "district",
+    "village",
+    "phone",
+    "email",
+    "preferred_channel",
+    "preferred_language",
+    "interpretation_language",
+    "accessibility_needs",
+    "dietary_needs",
+    "childcare_needed",
+    "children_ages",
+    "travel_support_needed",
+    "departure_place",
+    "accommodation_nights",
+    "visibility",
+]
+
+
+def district_choices():
+    """Districts grouped under their region, for a select that needs no JavaScript."""
+    groups = []
+    districts = District.objects.select_related("region").order_by("region__order", "region__name", "order", "name")
+    by_region = {}
+    for district in districts:
+        by_region.setdefault(district.region, []).append((district.pk, district.name))
+    for region in Region.objects.order_by("order", "name"):
+        if region in by_region:
+            groups.append((region.name, by_region[region]))
+    return [("", "---------"), *groups]
+
+
+class ParticipantDetailsForm(forms.ModelForm):
+    """What a person tells us about themselves: the public form, the invitation and the personal page."""
+
+    consent_data_processing = forms.BooleanField(label=CONSENT_TEXTS[ConsentKind.DATA_PROCESSING], required=True)
+    consent_photography = forms.BooleanField(label=CONSENT_TEXTS[ConsentKind.PHOTOGRAPHY], required=False)
+    consent_media = forms.BooleanField(label=CONSENT_TEXTS[ConsentKind.MEDIA], required=False)
+
+    submit_label = _("Register")
+
+    class Meta:
+        model = Participant
+        fields = DETAIL_FIELDS
+        widgets = {
+            "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "accommodation_nights": forms.NumberInput(attrs={"min": 0, "max": 30}),
+        }
+        help_texts = {
+            "phone": _("The number we can reach you on, for example 0555 123 456."),
+            "email": _("If you have one. Give a phone number or an email address, or both."),
+            "full_name": _("As you write it."),
+            "children_ages": _("If you bring children and need childcare: their ages."),
+            "departure_place": _("If you need help with travel: the town or village you travel from."),
+        }
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        categories = event.categories.all()
+        if self.instance.pk is None or not self.instance.category_id or self.instance.category.open_to_public:
+            categories = categories.filter(open_to_public=True)
+        self.fields["category"].queryset = categories
+        self.fields["category"].required = True
+        self.fields["district"].choices = district_choices()
+        self.fields["full_name"].validators.append(validate_person_name)
+        self.fields["badge_name"].validators.append(validate_person_name)
+        for name in DETAIL_FIELDS:
+            if isinstance(self.fields[name], forms.CharField) and name not in ("email", "phone"):
+                self.fields[name].validators.append(validate_no_markup)
+        if self.instance.pk:
+            answers = current_consents(self.instance)
+            for kind in ConsentKind:
+                self.fields[f"consent_{kind}"].initial = answers.get(kind, False)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("About you"),
+                "full_name", "badge_name", "gender", "age_band", "category", "organisation", "position",
+            ),
+            Fieldset(_("Where you come from"), "district", "village"),
+            Fieldset(_("How to reach you"), "phone", "email", "preferred_channel", "preferred_language"),
+            Fieldset(
+                _("What you need to take part"),
+                "interpretation_language", "accessibility_needs", "dietary_needs", "childcare_needed",
+                "children_ages", "travel_support_needed", "departure_place", "accommodation_nights",
+            ),
+            Fieldset(
+                _("Your privacy"),
+                "visibility", "consent_data_processing", "consent_photography", "consent_media",
+            ),
+            *self.extra_layout(),
+            Submit("submit", self.submit_label, css_class="btn-lg w-100"),
+        )  # fmt: skip
+
+    def extra_layout(self):
+        return []
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        email, phone = cleaned_data.get("email"), cleaned_data.get("phone")
+        if not phone and not email and not self.has_error("phone") and not self.has_error("email"):
+            self.add_error("phone", _("Give a phone number or an email address, so that we can reach you."))
+        if self.instance.pk:
+            self._refuse_addresses_of_others(email, phone)
+        return cleaned_data
+
+    def _refuse_addresses_of_others(self, email, phone):
+        # Only for a person who opened their own personal link. On the public
+        # form the services handle a taken address without telling the
+        # stranger at the form that it is registered.
+        others = self.event.participants.exclude(pk=self.instance.pk)
+        if email and others.filter(email__iexact=email).exists():
+            self.add_error("email", _("Another participant already uses this email address."))
+        if phone and others.filter(phone=phone).exists():
+            self.add_error("phone", _("Another participant already uses this phone number."))
+
+    def details(self):
+        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
+
+    def consents(self):
+        return {kind: self.cleaned_data[f"consent_{kind}"] for kind in ConsentKind}
+
+
+class PublicRegistrationForm(ParticipantDetailsForm):
+    # A fresh key with every blank form: the same form sent twice (a double
+    # tap on a slow connection) is one registration.
+    submission_key = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
+
+    def extra_layout(self):
+        return ["submission_key"]
+
+    def clean_submission_key(self):
+        # A mangled key only costs the double-submit protection, never the registration.
+        try:
+            return uuid.UUID(self.cleaned_data["submission_key"])
+        except ValueError:
+            return None
+
+
+class InvitationAcceptanceForm(ParticipantDetailsForm):
+    submit_label = _("Accept the invitation")
+
+
+class PersonalDetailsForm(ParticipantDetailsForm):
+    submit_label = _("Save my changes")
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Would you tell us why? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        validators=[validate_no_markup],
+    )

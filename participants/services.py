@@ -1,0 +1,282 @@
+"""The participants' business rules: each one a function that every path calls.
+
+Views, admin actions, tasks and tests all go through these, so that a seat is
+counted, a waitlist promoted and an email owed the same way whoever acts.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from agenda.models import Event
+
+from .models import (
+    Category,
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    EmailKind,
+    Participant,
+    ParticipantEmail,
+    Source,
+    Status,
+    StatusChange,
+    new_access_token,
+)
+
+# The categories a new event starts with; organisers edit them per event.
+DEFAULT_CATEGORIES = [
+    # English, Russian, Kyrgyz, offered on the public form
+    ("Women activist", "Женщина-активистка", "Аял активист", True),
+    ("Member of a local council", "Депутат местного кенеша", "Жергиликтүү кеңештин депутаты", True),
+    ("Member of Parliament", "Депутат Жогорку Кенеша", "Жогорку Кеңештин депутаты", True),
+    ("Women MPs Forum", "Форум женщин-депутатов", "Аял депутаттар форуму", True),
+    ("Cabinet of Ministers", "Кабинет Министров", "Министрлер Кабинети", True),
+    ("Civil society", "Гражданское общество", "Жарандык коом", True),
+    ("Development partner", "Партнёр по развитию", "Өнүктүрүү боюнча өнөктөш", True),
+    (
+        "Inter-agency working group on NAP 1325",
+        "Межведомственная рабочая группа по НПД 1325",
+        "1325 УИП боюнча ведомстволор аралык жумушчу топ",
+        True,
+    ),
+    ("Media", "СМИ", "ЖМК", True),
+    ("Organiser staff", "Сотрудник организаторов", "Уюштуруучулардын кызматкери", False),
+]
+
+# The version of each consent text the form shows. Change the version
+# whenever the wording in any language changes, so that each recorded answer
+# points at the words the person actually read.
+CONSENT_TEXT_VERSION = "2026-11"
+
+
+def create_default_categories(event):
+    for order, (english, russian, kyrgyz, open_to_public) in enumerate(DEFAULT_CATEGORIES, start=1):
+        Category.objects.get_or_create(
+            event=event,
+            name_en=english,
+            defaults={"name_ru": russian, "name_ky": kyrgyz, "order": order, "open_to_public": open_to_public},
+        )
+
+
+@dataclass
+class RegistrationResult:
+    """What a registration attempt came to.
+
+    `participant` is None when the address already belonged to somebody: the
+    caller must answer exactly as for a new registration.
+    """
+
+    participant: Participant | None
+    # What the person was told: registered or waitlisted (for a taken
+    # address, what a new registration would have been given).
+    status: str
+    is_repeat_submission: bool = False
+
+
+def change_status(participant, new_status, *, by=None, note=""):
+    """Move a participant to a new status and record the step in their history."""
+    if participant.status == new_status:
+        return
+    StatusChange.objects.create(
+        participant=participant, from_status=participant.status, to_status=new_status, changed_by=by, note=note
+    )
+    participant.status = new_status
+    if new_status in (Status.REGISTERED, Status.WAITLISTED) and participant.registered_at is None:
+        participant.registered_at = timezone.now()
+    participant.save()
+
+
+def queue_email(participant, kind, *, key=None):
+    """Owe the participant an email of this kind; send it once the transaction commits.
+
+    Nothing is queued for a person without an email address: organisers reach
+    them by phone (the messaging issue adds a list of such messages).
+    """
+    from .tasks import send_participant_email
+
+    if not participant.email:
+        return None
+    email, created = ParticipantEmail.objects.get_or_create(
+        key=key or f"{kind}:{participant.pk}", defaults={"participant": participant, "kind": kind}
+    )
+    if created:
+        # robust: a Redis outage must not turn a saved registration into an
+        # error page; the email waits in the table until it is sent.
+        transaction.on_commit(lambda: send_participant_email.delay(email.pk), robust=True)
+    return email
+
+
+def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None):
+    """Record each answer that differs from the last one given for that question."""
+    current = current_consents(participant)
+    for kind, given in answers.items():
+        if current.get(kind) is given:
+            continue
+        Consent.objects.create(
+            participant=participant,
+            kind=kind,
+            given=given,
+            text_version=CONSENT_TEXT_VERSION,
+            language=language,
+            method=method,
+            recorded_by=by,
+        )
+
+
+def current_consents(participant):
+    """The latest answer to each consent question: {kind: True/False}."""
+    answers = {}
+    for consent in participant.consents.order_by("kind", "-recorded_at", "-pk"):
+        answers.setdefault(consent.kind, consent.given)
+    return answers
+
+
+def _lock_event(event):
+    # Every change to who holds a seat takes this lock first, so two requests
+    # for the last seat are decided one after the other, never both admitted.
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _seat_status(event):
+    if event.participants.holding_seats().count() < event.capacity:
+        return Status.REGISTERED
+    return Status.WAITLISTED
+
+
+def _find_existing(event, email, phone):
+    existing = Participant.objects.filter(event=event)
+    if email and (match := existing.filter(email__iexact=email).first()):
+        return match
+    if phone and (match := existing.filter(phone=phone).first()):
+        return match
+    return None
+
+
+def _email_for_status(participant):
+    kind = EmailKind.CONFIRMATION if participant.status == Status.REGISTERED else EmailKind.WAITLISTED
+    queue_email(participant, kind)
+
+
+@transaction.atomic
+def register(event, details, consents, *, language, submission_key=None):
+    """Register somebody through the public form: a seat, or the waiting list when the event is full."""
+    event = _lock_event(event)
+    if submission_key and (repeat := Participant.objects.filter(submission_key=submission_key).first()):
+        return RegistrationResult(participant=repeat, status=repeat.status, is_repeat_submission=True)
+
+    existing = _find_existing(event, details.get("email", ""), details.get("phone", ""))
+    if existing is not None:
+        # Tell the owner, never the person at the form: the answer must not
+        # reveal who is registered. One notice an hour at most.
+        hour = timezone.now().strftime("%Y%m%d%H")
+        queue_email(existing, EmailKind.ALREADY_REGISTERED, key=f"already_registered:{existing.pk}:{hour}")
+        return RegistrationResult(participant=None, status=_seat_status(event))
+
+    status = _seat_status(event)
+    participant = Participant.objects.create(
+        event=event,
+        source=Source.PUBLIC_FORM,
+        submission_key=submission_key,
+        status=status,
+        registered_at=timezone.now(),
+        **details,
+    )
+    StatusChange.objects.create(participant=participant, to_status=status, note="public registration form")
+    record_consents(participant, consents, language=language)
+    _email_for_status(participant)
+    return RegistrationResult(participant=participant, status=status)
+
+
+@transaction.atomic
+def accept_invitation(participant, details, consents, *, language):
+    """An invited person accepts: their details are updated and they take a seat or join the waiting list."""
+    event = _lock_event(participant.event)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    for field, value in details.items():
+        setattr(participant, field, value)
+    participant.save()
+    record_consents(participant, consents, language=language)
+    if participant.status in (Status.INVITED, Status.DECLINED, Status.CANCELLED):
+        change_status(participant, _seat_status(event), note="accepted the invitation")
+        _email_for_status(participant)
+    return participant
+
+
+@transaction.atomic
+def update_details(participant, details, consents, *, language):
+    """A registered person changes their details or needs through their personal page."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    for field, value in details.items():
+        setattr(participant, field, value)
+    participant.save()
+    record_consents(participant, consents, language=language)
+    return participant
+
+
+@transaction.atomic
+def decline(participant, *, reason="", by=None):
+    """The person will not come. A seat they held goes to the waiting list."""
+    _lock_event(participant.event)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    held_seat = participant.holds_seat
+    participant.decline_reason = reason
+    change_status(participant, Status.DECLINED, by=by)
+    if held_seat:
+        promote_from_waitlist(participant.event)
+    return participant
+
+
+@transaction.atomic
+def cancel(participant, *, by=None):
+    """A registered or waitlisted person cancels; the seat goes to the first person waiting."""
+    _lock_event(participant.event)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status not in (Status.REGISTERED, Status.WAITLISTED):
+        return participant
+    held_seat = participant.holds_seat
+    change_status(participant, Status.CANCELLED, by=by)
+    queue_email(participant, EmailKind.CANCELLED, key=f"cancelled:{participant.pk}:{participant.status_changes.count()}")
+    if held_seat:
+        promote_from_waitlist(participant.event)
+    return participant
+
+
+@transaction.atomic
+def promote_from_waitlist(event):
+    """Give free seats to the people waiting longest. Every path that frees a seat calls this."""
+    event = _lock_event(event)
+    promoted = []
+    free_seats = event.capacity - event.participants.holding_seats().count()
+    for participant in event.participants.waitlisted().select_for_update()[: max(free_seats, 0)]:
+        change_status(participant, Status.REGISTERED, note="a seat became free")
+        queue_email(participant, EmailKind.PROMOTED)
+        promoted.append(participant)
+    return promoted
+
+
+@transaction.atomic
+def send_invitation(participant, *, by=None, new_link=False):
+    """Invite a person; with new_link, the old personal link stops working first.
+
+    Returns True when an email went out; False means the person has no email
+    address and an organiser sends the link by WhatsApp, SMS or phone.
+    """
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if new_link:
+        participant.access_token = new_access_token()
+    participant.invitation_sent_at = timezone.now()
+    participant.save(update_fields=["access_token", "invitation_sent_at", "updated_at"])
+    email = queue_email(
+        participant, EmailKind.INVITATION, key=f"invitation:{participant.pk}:{participant.access_token}"
+    )
+    return email is not None
+
+
+@transaction.atomic
+def mark_attended(participant, *, by=None):
+    _lock_event(participant.event)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    change_status(participant, Status.ATTENDED, by=by, note="checked in")
+    return participant

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "participants"
+
+urlpatterns = [
+    # Short, for an SMS: /ru/p/<token>/
+    path("p/<str:token>/", views.personal_link, name="personal_link"),
+    path("events/<slug:slug>/register/", views.RegisterView.as_view(), name="register"),
+    path("events/<slug:slug>/registered/", views.registered, name="registered"),
+    path("events/<slug:slug>/me/", views.MyRegistrationView.as_view(), name="my_registration"),
+    path("events/<slug:slug>/me/decline/", views.decline_invitation, name="decline"),
+    path("events/<slug:slug>/me/cancel/", views.cancel_registration, name="cancel"),
+]

@@ -1,0 +1,232 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from agenda.models import Event, RegistrationState
+
+from . import services
+from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm
+from .models import Participant, Status, new_access_token
+
+# Which personal links this browser has opened: {event id: access token}.
+# Keeping the token (not the participant's id) means a link revoked by an
+# organiser also closes the pages already opened with it.
+PERSONAL_LINKS_SESSION_KEY = "participant_links"
+CONFIRMATION_SESSION_KEY = "registration_confirmation"
+ACCESS_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{10,64}")
+
+
+def _published_event(slug):
+    return get_object_or_404(Event.objects.published(), slug=slug)
+
+
+def _link_problem(request, problem, status):
+    """A friendly page for a link that cannot be used, in the language of the address."""
+    return render(request, "participants/link_problem.html", {"problem": problem}, status=status)
+
+
+def _session_participant(request, event):
+    token = request.session.get(PERSONAL_LINKS_SESSION_KEY, {}).get(str(event.pk))
+    if not token:
+        return None
+    return Participant.objects.filter(event=event, access_token=token).select_related("event", "category").first()
+
+
+def _link_has_expired(event):
+    return timezone.now() > event.ends_at + datetime.timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_EVENT)
+
+
+def personal_link(request, token):
+    """Open a personal link: remember it in the session and continue at an address without it."""
+    if not ACCESS_TOKEN_PATTERN.fullmatch(token):  # mangled by a messenger, or typed by hand
+        return _link_problem(request, "invalid", status=404)
+    participant = Participant.objects.filter(access_token=token).select_related("event").first()
+    if participant is None or not participant.event.is_published:
+        return _link_problem(request, "invalid", status=404)
+    if _link_has_expired(participant.event):
+        return _link_problem(request, "expired", status=410)
+    links = request.session.get(PERSONAL_LINKS_SESSION_KEY, {})
+    links[str(participant.event_id)] = token
+    request.session[PERSONAL_LINKS_SESSION_KEY] = links
+    # A new session key, so that a session id seen before the link was opened is worth nothing.
+    request.session.cycle_key()
+    return redirect("participants:my_registration", slug=participant.event.slug)
+
+
+class RegisterView(View):
+    """The public registration form."""
+
+    template_name = "participants/register.html"
+
+    def dispatch(self, request, slug):
+        self.event = _published_event(slug)
+        if self.event.registration_state() != RegistrationState.OPEN:
+            return render(
+                request,
+                "participants/registration_unavailable.html",
+                {"event": self.event, "registration_state": self.event.registration_state()},
+                status=403,
+            )
+        return super().dispatch(request, slug)
+
+    def get(self, request, slug):
+        return self.render_form(PublicRegistrationForm(event=self.event))
+
+    def post(self, request, slug):
+        form = PublicRegistrationForm(request.POST, event=self.event)
+        # Fails open: when Redis is down the limit is not counted, and the
+        # person can still register.
+        limited = is_ratelimited(
+            request, group="registration", key="ip", rate=settings.REGISTRATION_RATE_LIMIT, increment=True
+        )
+        if limited:
+            form.add_error(None, _("Too many registrations from your connection. Please wait a minute and try again."))
+            return self.render_form(form, status=429)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        result = services.register(
+            self.event,
+            form.details(),
+            form.consents(),
+            language=request.LANGUAGE_CODE,
+            submission_key=form.cleaned_data["submission_key"],
+        )
+        if result.participant is not None:
+            token = result.participant.access_token
+            request.session.setdefault(PERSONAL_LINKS_SESSION_KEY, {})[str(self.event.pk)] = token
+        else:
+            # The address belongs to someone already on the list. Answer exactly
+            # as for a new registration, so the form reveals nobody; the owner
+            # has been told by email instead.
+            token = new_access_token()
+        request.session[CONFIRMATION_SESSION_KEY] = {
+            "event": self.event.pk,
+            "token": token,
+            "status": result.status,
+            "emailed": bool(form.cleaned_data["email"]),
+        }
+        request.session.modified = True
+        return redirect("participants:registered", slug=self.event.slug)
+
+    def render_form(self, form, status=200):
+        return render(self.request, self.template_name, {"event": self.event, "form": form}, status=status)
+
+
+def registered(request, slug):
+    """The page after the public form: the outcome and the personal link to keep."""
+    event = _published_event(slug)
+    confirmation = request.session.get(CONFIRMATION_SESSION_KEY)
+    if not confirmation or confirmation["event"] != event.pk:
+        return redirect("agenda:event_detail", slug=slug)
+    personal_url = request.build_absolute_uri(
+        reverse("participants:personal_link", kwargs={"token": confirmation["token"]})
+    )
+    return render(
+        request,
+        "participants/registered.html",
+        {"event": event, "confirmation": confirmation, "personal_url": personal_url},
+    )
+
+
+class MyRegistrationView(View):
+    """A person's own page, reached through their personal link."""
+
+    def dispatch(self, request, slug):
+        self.event = _published_event(slug)
+        self.participant = _session_participant(request, self.event)
+        if self.participant is None:
+            return _link_problem(request, "no_session", status=403)
+        return super().dispatch(request, slug)
+
+    @property
+    def is_answering_invitation(self):
+        return self.participant.status in (Status.INVITED, Status.DECLINED, Status.CANCELLED)
+
+    def can_still_register(self):
+        return self.event.registration_state() in (
+            RegistrationState.OPEN,
+            RegistrationState.INVITATION_ONLY,
+            RegistrationState.NOT_OPEN_YET,
+        )
+
+    def form_class(self):
+        return InvitationAcceptanceForm if self.is_answering_invitation else PersonalDetailsForm
+
+    def get(self, request, slug):
+        return self.render_page(self.form_class()(instance=self.participant, event=self.event))
+
+    def post(self, request, slug):
+        form = self.form_class()(request.POST, instance=self.participant, event=self.event)
+        if self.is_answering_invitation and not self.can_still_register():
+            messages.error(request, _("Registration for this event is closed."))
+            return redirect("participants:my_registration", slug=slug)
+        if self.participant.status == Status.ATTENDED:
+            return redirect("participants:my_registration", slug=slug)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        if self.is_answering_invitation:
+            participant = services.accept_invitation(
+                self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE
+            )
+            if participant.status == Status.REGISTERED:
+                messages.success(request, _("Thank you: you are registered."))
+            else:
+                messages.warning(request, _("All seats are taken for now: you are on the waiting list."))
+        else:
+            services.update_details(self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE)
+            messages.success(request, _("Your changes are saved."))
+        return redirect("participants:my_registration", slug=slug)
+
+    def render_page(self, form, status=200):
+        # A form that was just submitted is a fresh instance bound to the
+        # submitted values; show the status as it is stored.
+        participant = Participant.objects.get(pk=self.participant.pk)
+        return render(
+            self.request,
+            "participants/my_registration.html",
+            {
+                "event": self.event,
+                "participant": participant,
+                "form": form,
+                "decline_form": DeclineForm(),
+                "can_still_register": self.can_still_register(),
+                "is_answering_invitation": self.is_answering_invitation,
+            },
+            status=status,
+        )
+
+
+@require_POST
+def decline_invitation(request, slug):
+    event = _published_event(slug)
+    participant = _session_participant(request, event)
+    if participant is None:
+        return _link_problem(request, "no_session", status=403)
+    form = DeclineForm(request.POST)
+    if not form.is_valid() or participant.status != Status.INVITED:
+        messages.error(request, _("Your answer could not be saved. Please check it and try again."))
+        return redirect("participants:my_registration", slug=slug)
+    services.decline(participant, reason=form.cleaned_data["reason"])
+    messages.success(request, _("Thank you for letting us know. You have declined the invitation."))
+    return redirect("participants:my_registration", slug=slug)
+
+
+@require_POST
+def cancel_registration(request, slug):
+    event = _published_event(slug)
+    participant = _session_participant(request, event)
+    if participant is None:
+        return _link_problem(request, "no_session", status=403)
+    if participant.status in (Status.REGISTERED, Status.WAITLISTED):
+        services.cancel(participant)
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect("participants:my_registration", slug=slug)
