@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 
 from agenda.models import Event, Track
+from participants.models import Category, Channel, District, Participant
+from participants.validators import normalise_phone
 
 from .roles import FACILITATORS, ORGANISERS, ensure_role_groups
 
@@ -28,7 +30,7 @@ OSH_DIALOGUE = {
     "ends_at": datetime.datetime(2021, 6, 3, 17, 30, tzinfo=BISHKEK),
     "registration_opens_at": datetime.datetime(2021, 5, 17, 9, 0, tzinfo=BISHKEK),
     "registration_closes_at": datetime.datetime(2021, 6, 1, 18, 0, tzinfo=BISHKEK),
-    "capacity": 60,
+    "capacity": 23,
     "open_registration": False,
     "contact_email": "dialogue@example.org",
     "is_published": True,
@@ -160,6 +162,42 @@ OSH_TRACKS = [
     },
 ]
 
+# Fictional people. (full name, gender, category, district or town, village,
+# organisation, position, phone, email, preferred language, status)
+OSH_INVITEES = [
+    ("Айгүл Токтосунова", "woman", "Women activist", "Leilek district", "Кара-Бак", "Women's council of Kara-Bak", "Chair", "0555 101 201", "", "ky", "registered"),
+    ("Жылдыз Абдыкадырова кызы", "woman", "Women activist", "Batken district", "Ак-Сай", "", "", "0770 102 202", "", "ky", "registered"),
+    ("Гүлнара Эсенбаева", "woman", "Women activist", "Batken district", "Кара-Бак", "Community mediation group", "Mediator", "0700 103 203", "gulnara.esenbaeva@example.org", "ky", "registered"),
+    ("Назгүл Ормонова", "woman", "Women activist", "Leilek district", "Кулунду", "", "", "0555 104 204", "", "ky", "registered"),
+    ("Бурулай Сапарова", "woman", "Women activist", "Kadamjay district", "Халмион", "Youth centre", "Coordinator", "0772 105 205", "burulai.saparova@example.org", "ru", "registered"),
+    ("Замира Юлдашева", "woman", "Women activist", "Leilek district", "Исфана", "", "", "0557 106 206", "", "ru", "registered"),
+    ("Мээрим Жумабаева", "woman", "Women activist", "Batken town", "", "Women's crisis centre", "Psychologist", "0708 107 207", "meerim.j@example.org", "ky", "waitlisted"),
+    ("Асель Кадырова", "woman", "Women activist", "Leilek district", "Катраң", "", "", "0550 108 208", "", "ky", "invited"),
+    ("Чолпон Алымкулова", "woman", "Member of a local council", "Batken district", "Ак-Сай", "Ak-Sai aiyl kenesh", "Deputy", "0555 109 209", "", "ky", "registered"),
+    ("Динара Мамытова", "woman", "Member of a local council", "Leilek district", "Кулунду", "Kulundu aiyl kenesh", "Deputy", "0770 110 210", "dinara.mamytova@example.org", "ky", "registered"),
+    ("Сабина Исмаилова", "woman", "Member of a local council", "Leilek district", "Исфана", "Isfana town kenesh", "Deputy", "0700 111 211", "", "ru", "registered"),
+    ("Нуржан Бекова", "woman", "Member of a local council", "Batken district", "Самаркандек", "Samarkandek aiyl kenesh", "Deputy", "0555 112 212", "", "ky", "registered"),
+    ("Айжамал Ташиева", "woman", "Member of a local council", "Kadamjay district", "Орозбеков", "Orozbekov aiyl kenesh", "Deputy", "0772 113 213", "", "ky", "declined"),
+    ("Эльмира Турдуматова", "woman", "Member of a local council", "Leilek district", "Кара-Булак", "Kara-Bulak aiyl kenesh", "Deputy", "0557 114 214", "", "ky", "registered"),
+    ("Гүлзат Маматова", "woman", "Member of a local council", "Batken district", "Кара-Бак", "Kara-Bak aiyl kenesh", "Deputy", "0708 115 215", "", "ky", "waitlisted"),
+    ("Салтанат Осмонова", "woman", "Member of a local council", "Leilek district", "Арка", "Arka aiyl kenesh", "Deputy", "0550 116 216", "", "ky", "invited"),
+    ("Венера Сыдыкова", "woman", "Member of Parliament", "Bishkek city", "", "Jogorku Kenesh", "Member of Parliament", "0555 117 217", "v.sydykova@example.org", "ru", "registered"),
+    ("Талант Мамбетов", "man", "Member of Parliament", "Bishkek city", "", "Jogorku Kenesh", "Member of Parliament", "0770 118 218", "t.mambetov@example.org", "ru", "declined"),
+    ("Айнура Осмоналиева", "woman", "Women MPs Forum", "Bishkek city", "", "Women MPs Forum", "Secretariat", "0700 119 219", "a.osmonalieva@example.org", "ru", "registered"),
+    ("Бактыгүл Шамшиева", "woman", "Women MPs Forum", "Osh city", "", "Women MPs Forum", "Member", "0555 120 220", "b.shamshieva@example.org", "ky", "registered"),
+    ("Эркин Абдраимов", "man", "Cabinet of Ministers", "Bishkek city", "", "Ministry of Labour and Social Development", "Head of gender policy unit", "0772 121 221", "e.abdraimov@example.org", "ru", "registered"),
+    ("Анара Бообекова", "woman", "Cabinet of Ministers", "Bishkek city", "", "Ministry of Emergency Situations", "Deputy head of department", "0557 122 222", "a.boobekova@example.org", "ru", "registered"),
+    ("Ольга Ким", "woman", "Civil society", "Osh city", "", "Women's rights NGO", "Director", "0708 123 223", "olga.kim@example.org", "ru", "registered"),
+    ("Малика Тоирова", "woman", "Civil society", "Osh city", "", "Human rights centre", "Lawyer", "0550 124 224", "malika.toirova@example.org", "ru", "registered"),
+    ("Рахат Исаева", "woman", "Civil society", "Batken town", "", "Border communities network", "Coordinator", "0555 125 225", "", "ky", "invited"),
+    ("Sarah Lindqvist", "woman", "Development partner", "Bishkek city", "", "A bilateral development agency", "Programme officer", "", "s.lindqvist@example.org", "en", "registered"),
+    ("Daniyar Omurzakov", "man", "Development partner", "Bishkek city", "", "A UN agency", "Peace and development analyst", "0770 127 227", "d.omurzakov@example.org", "en", "registered"),
+    ("Айсулуу Турсунбаева", "woman", "Inter-agency working group on NAP 1325", "Bishkek city", "", "Inter-agency working group on NAP 1325", "Member", "0700 128 228", "a.tursunbaeva@example.org", "ru", "registered"),
+    ("Гүлмира Касымова", "woman", "Inter-agency working group on NAP 1325", "Bishkek city", "", "Ministry of Internal Affairs", "Gender adviser", "0555 129 229", "g.kasymova@example.org", "ru", "registered"),
+    ("Азамат Токтогулов", "man", "Media", "Osh city", "", "Regional television", "Journalist", "0772 130 230", "a.toktogulov@example.org", "ky", "registered"),
+    ("Элеонора Абдиева", "woman", "Media", "Osh city", "", "Online news agency", "Correspondent", "0557 131 231", "e.abdieva@example.org", "ru", "invited"),
+]
+
 DEMO_ACCOUNTS = [
     # username, full name, email, is_staff, group
     ("organiser", "Demo Organiser", "organiser@example.org", True, ORGANISERS),
@@ -192,6 +230,8 @@ def load_demo(reset_passwords=False):
         if created:
             report.created.append(str(track))
 
+    _add_invitees(event, report)
+
     User = get_user_model()
     for username, full_name, email, is_staff, group_name in DEMO_ACCOUNTS:
         first_name, last_name = full_name.split(" ", 1)
@@ -208,3 +248,32 @@ def load_demo(reset_passwords=False):
             user.groups.add(Group.objects.get(name=group_name))
             report.created.append(username)
     return report
+
+
+def _add_invitees(event, report):
+    categories = {category.name_en: category for category in Category.objects.filter(event=event)}
+    districts = {district.name_en: district for district in District.objects.all()}
+    for (
+        full_name, gender, category, district, village, organisation, position, phone, email, language, status,
+    ) in OSH_INVITEES:  # fmt: skip
+        participant, created = Participant.objects.get_or_create(
+            event=event,
+            full_name=full_name,
+            defaults={
+                "gender": gender,
+                "category": categories[category],
+                "district": districts[district],
+                "village": village,
+                "organisation": organisation,
+                "position": position,
+                "phone": normalise_phone(phone) if phone else "",
+                "email": email,
+                "preferred_language": language,
+                "preferred_channel": Channel.EMAIL if email and not phone else Channel.WHATSAPP,
+                "status": status,
+                "registered_at": event.registration_opens_at if status in ("registered", "waitlisted") else None,
+                "invitation_sent_at": event.registration_opens_at,
+            },
+        )
+        if created:
+            report.created.append(full_name)

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from agenda.models import Event, Track
+from participants.models import Participant, Status
 from dialogue_event.roles import FACILITATORS, ORGANISERS
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def snapshot():
         "events": [model_to_dict(event) for event in Event.objects.order_by("pk")],
         "tracks": [model_to_dict(track) for track in Track.objects.order_by("pk")],
         "users": list(get_user_model().objects.order_by("pk").values("username", "password", "is_staff")),
+        "participants": list(Participant.objects.order_by("pk").values()),
     }
 
 
@@ -80,6 +82,18 @@ def test_printed_organiser_login_opens_the_admin(client):
     assert client.get("/admin/agenda/event/").status_code == 200
 
 
+def test_admin_login_locks_after_repeated_wrong_passwords(client):
+    output = run_load_demo()
+
+    for _attempt in range(5):
+        client.post("/admin/login/", {"username": "organiser", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "organiser", "password": printed_password(output, "organiser")})
+
+    assert response.status_code == 429
+    assert b"Too many failed login attempts" in response.content
+    assert client.get("/admin/").status_code == 302
+
+
 def test_printed_facilitator_login_does_not_open_the_admin(client):
     output = run_load_demo()
 
@@ -104,5 +118,21 @@ def test_reset_passwords_prints_new_working_passwords(client):
     output = run_load_demo("--reset-passwords")
 
     password = printed_password(output, "organiser")
-    assert password
-    assert client.login(username="organiser", password=password)
+    client.post("/admin/login/", {"username": "organiser", "password": password})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_load_demo_invites_about_thirty_fictional_people_of_every_category():
+    run_load_demo()
+
+    event = Event.objects.get(slug="osh-dialogue-2021")
+    participants = event.participants.all()
+    assert 28 <= participants.count() <= 35
+    assert set(participants.values_list("category__name_en", flat=True)) == set(
+        event.categories.filter(open_to_public=True).values_list("name_en", flat=True)
+    )
+    assert {"Batken district", "Leilek district"} <= set(participants.values_list("district__name_en", flat=True))
+    counts = participants.count_by_status()
+    assert counts[Status.REGISTERED] == event.capacity
+    assert counts[Status.WAITLISTED] and counts[Status.DECLINED] and counts[Status.INVITED]
+    assert participants.filter(email="").exists()
