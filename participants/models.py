@@ -137,7 +137,8 @@ class ParticipantQuerySet(models.QuerySet):
         return self.filter(at_risk=False)
 
     def count_by_status(self):
-        counts = dict(self.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        # Without clearing the ordering, GROUP BY would also group by the ordering columns.
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
         return {status: counts.get(status.value, 0) for status in Status}
 
 

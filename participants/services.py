@@ -220,6 +220,8 @@ def decline(participant, *, reason="", by=None):
     """The person will not come. A seat they held goes to the waiting list."""
     _lock_event(participant.event)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status == Status.DECLINED:  # keep the reason they gave the first time
+        return participant
     held_seat = participant.holds_seat
     participant.decline_reason = reason
     change_status(participant, Status.DECLINED, by=by)

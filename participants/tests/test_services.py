@@ -225,3 +225,23 @@ def test_email_subject_never_carries_a_line_break_from_the_title(smtp_inbox):
     message = smtp_inbox.messages[0]
     assert message["Bcc"] is None
     assert message["Subject"] == "Invitation: Dialogue Bcc: victim@example.org"
+
+
+def test_status_counts_ignore_the_lists_ordering():
+    event = EventFactory()
+    ParticipantFactory.create_batch(3, event=event, status=Status.REGISTERED)
+
+    counts = Participant.objects.filter(event=event).order_by("full_name").count_by_status()
+
+    assert counts[Status.REGISTERED] == 3
+
+
+def test_declining_twice_keeps_the_first_reason():
+    participant = ParticipantFactory(status=Status.INVITED)
+    services.decline(participant, reason="Harvest time")
+
+    services.decline(participant, reason="")
+
+    participant.refresh_from_db()
+    assert participant.decline_reason == "Harvest time"
+    assert participant.status_changes.count() == 1

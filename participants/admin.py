@@ -1,0 +1,560 @@
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.results import RowResult
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
+
+from agenda.models import Event
+
+from . import emails, services
+from .models import (
+    Category,
+    Consent,
+    ConsentMethod,
+    District,
+    Participant,
+    ParticipantEmail,
+    Region,
+    Status,
+    StatusChange,
+)
+from .resources import CSV, XLSX, ParticipantResource
+from .validators import normalise_phone, validate_person_name
+
+NAME_IN_EVERY_LANGUAGE = tuple(build_localized_fieldname("name", language) for language, _name in settings.LANGUAGES)
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationAdmin):
+    list_display = ("name", "order")
+    search_fields = NAME_IN_EVERY_LANGUAGE
+
+
+@admin.register(District)
+class DistrictAdmin(TranslationAdmin):
+    list_display = ("name", "region", "order")
+    list_filter = ("region",)
+    list_select_related = ("region",)
+    search_fields = NAME_IN_EVERY_LANGUAGE
+
+
+@admin.register(Category)
+class CategoryAdmin(TranslationAdmin):
+    list_display = ("name", "event", "order", "open_to_public")
+    list_filter = ("event", "open_to_public")
+    list_select_related = ("event",)
+    ordering = ("event", "order", "name")
+    search_fields = NAME_IN_EVERY_LANGUAGE
+
+
+@admin.register(ParticipantEmail)
+class ParticipantEmailAdmin(admin.ModelAdmin):
+    """What each participant was sent, for answering "did I get the email?"; written only by the services."""
+
+    list_display = ("participant", "kind", "created_at", "sent_at")
+    list_filter = ("kind", "participant__event")
+    list_select_related = ("participant",)
+    search_fields = ("participant__full_name", "participant__email")
+    # Not the key: it carries the personal link of invitations.
+    fields = ("participant", "kind", "created_at", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantImportForm(ImportForm):
+    event = forms.ModelChoiceField(
+        queryset=Event.objects.all(),
+        label=_("Event"),
+        help_text=_("Everyone in the file is added to this event's list as invited."),
+    )
+    field_order = ["event", "resource", "import_file", "format"]
+
+
+class ParticipantConfirmImportForm(ConfirmImportForm):
+    event = forms.ModelChoiceField(queryset=Event.objects.all(), widget=forms.HiddenInput)
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    """The organisers' form, held to the same rules for names, phones and emails as the public one."""
+
+    class Meta:
+        model = Participant
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].validators.append(validate_person_name)
+        self.fields["badge_name"].validators.append(validate_person_name)
+        categories = self.fields["category"]
+        if self.instance.event_id:
+            categories.queryset = self.instance.event.categories.all()
+        else:
+            categories.queryset = Category.objects.select_related("event")
+            categories.label_from_instance = lambda category: f"{category.name} ({category.event})"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The event is a field only on the add form; afterwards it is fixed.
+        event_id = cleaned_data["event"].pk if cleaned_data.get("event") else self.instance.event_id
+        category = cleaned_data.get("category")
+        if event_id and category and category.event_id != event_id:
+            self.add_error("category", _("This category belongs to another event."))
+        return cleaned_data
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ConsentInline(admin.TabularInline):
+    """Answers as they were given; an organiser adds the answers of a paper form as new rows.
+
+    Without change permission Django shows the existing rows read-only and
+    ignores anything posted for them, while new rows stay editable.
+    """
+
+    model = Consent
+    extra = 0
+    fields = ("kind", "given", "language", "method", "text_version", "recorded_at", "recorded_by")
+    readonly_fields = ("method", "text_version", "recorded_at", "recorded_by")
+    can_delete = False
+    verbose_name_plural = _("consents (add a row for each answer on a paper consent form)")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ParticipantEmailInline(admin.TabularInline):
+    model = ParticipantEmail
+    extra = 0
+    fields = ("kind", "created_at", "sent_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AccessibilityNeedsFilter(admin.SimpleListFilter):
+    title = _("accessibility needs")
+    parameter_name = "has_accessibility_needs"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has accessibility needs")), ("no", _("None given"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(accessibility_needs="")
+        if self.value() == "no":
+            return queryset.filter(accessibility_needs="")
+        return queryset
+
+
+class CategoryFilter(admin.RelatedFieldListFilter):
+    """The chosen event's categories; with no event chosen, each category named with its event.
+
+    Every event has its own "Women activist", so without this the filter lists
+    the same names once per event.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        categories = Category.objects.select_related("event")
+        event_id = request.GET.get("event__id__exact", "")
+        if event_id.isdigit():
+            return [(category.pk, category.name) for category in categories.filter(event_id=event_id)]
+        return [(category.pk, f"{category.name} ({category.event})") for category in categories]
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ImportExportModelAdmin):
+    form = ParticipantAdminForm
+    resource_classes = [ParticipantResource]
+    formats = [CSV, XLSX]
+    import_form_class = ParticipantImportForm
+    confirm_form_class = ParticipantConfirmImportForm
+    import_export_change_list_template = "admin/participants/participant/change_list.html"
+    import_template_name = "admin/participants/participant/import.html"
+
+    list_display = (
+        "full_name",
+        "event",
+        "status",
+        "category",
+        "district",
+        "phone",
+        "email",
+        "preferred_language",
+        "invitation_sent_at",
+    )
+    list_filter = (
+        "event",
+        "status",
+        ("category", CategoryFilter),
+        "district__region",
+        "district",
+        "gender",
+        "preferred_language",
+        "interpretation_language",
+        "childcare_needed",
+        "travel_support_needed",
+        AccessibilityNeedsFilter,
+        "at_risk",
+        "source",
+    )
+    search_fields = ("full_name", "email", "phone", "organisation")
+    list_select_related = ("event", "category", "district__region")
+    list_per_page = 50
+    actions = ["send_invitations", "send_invitations_with_new_link", "mark_declined", "mark_attended"]
+
+    fieldsets = (
+        (None, {"fields": ("event",)}),
+        (
+            _("Person"),
+            {"fields": ("full_name", "badge_name", "gender", "age_band", "category", "organisation", "position")},
+        ),
+        (_("Place"), {"fields": ("district", "village")}),
+        (_("Contact"), {"fields": ("phone", "email", "preferred_channel", "preferred_language", "personal_link")}),
+        (
+            _("Needs"),
+            {
+                "fields": (
+                    "interpretation_language",
+                    "accessibility_needs",
+                    "dietary_needs",
+                    "childcare_needed",
+                    "children_ages",
+                    "travel_support_needed",
+                    "departure_place",
+                    "accommodation_nights",
+                )
+            },
+        ),
+        (_("Privacy"), {"fields": ("visibility", "at_risk")}),
+        (_("Organisers' notes"), {"fields": ("organiser_notes",)}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "source",
+                    "invitation_sent_at",
+                    "registered_at",
+                    "decline_reason",
+                    "created_at",
+                    "updated_at",
+                )
+            },
+        ),
+    )
+    # The status changes only through the services (the actions above, the
+    # participant's own pages), which keep the history and the seats right.
+    readonly_fields = (
+        "personal_link",
+        "status",
+        "source",
+        "invitation_sent_at",
+        "registered_at",
+        "decline_reason",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [StatusChangeInline, ConsentInline, ParticipantEmailInline]
+
+    class Media:
+        js = ["js/copy-link.js"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A participant belongs to one event: their categories, contacts and
+        # consents are that event's. Another event means another record.
+        if obj is not None:
+            return ("event", *self.readonly_fields)
+        return self.readonly_fields
+
+    @admin.display(description=_("personal link"))
+    def personal_link(self, participant):
+        if participant.pk is None:
+            return gettext("Shown once the participant is saved.")
+        return render_to_string("participants/includes/copy_link.html", {"url": emails.personal_link(participant)})
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored as +996555123456; organisers type 0555 123 456.
+        try:
+            phone = normalise_phone(search_term)
+        except ValidationError:
+            return results, may_have_duplicates
+        return results | queryset.filter(phone=phone), may_have_duplicates
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Consent:
+            return super().save_formset(request, form, formset, change)
+        participant = form.instance
+        before = participant.consents.count()
+        answers = formset.save(commit=False)
+        for answer in answers:
+            services.record_consents(
+                participant,
+                {answer.kind: answer.given},
+                language=answer.language,
+                method=ConsentMethod.PAPER,
+                by=request.user,
+            )
+        unchanged = len(answers) - (participant.consents.count() - before)
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d answer was the same as the one on record, so it was not added again.",
+                    "%(count)d answers were the same as the ones on record, so they were not added again.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.INFO,
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        # The filtered queryset exists only once the change list is built;
+        # building it a second time up front would double its queries.
+        context = getattr(response, "context_data", None) or {}
+        if "cl" in context:
+            context["status_counts"] = self._status_counts(request, context["cl"])
+        return response
+
+    def _status_counts(self, request, changelist):
+        """Each status with its count under every filter but the status one, linked to that status."""
+        status_filter = next(spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "status")
+        queryset = changelist.get_queryset(request, exclude_parameters=status_filter.expected_parameters())
+        counts = queryset.order_by().count_by_status()
+        chosen = status_filter.lookup_val or []
+        return [
+            {
+                "label": status.label,
+                "count": counts[status],
+                "url": changelist.get_query_string({status_filter.lookup_kwarg: status.value}),
+                "chosen": status.value in chosen,
+            }
+            for status in Status
+        ]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        form = kwargs.pop("form", None)
+        return {**kwargs, "event": getattr(form, "cleaned_data", {}).get("event")}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["event"] = import_form.cleaned_data["event"].pk
+        return initial
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row that fails at the confirmation (somebody
+        # registered with the same phone since the preview) must not leave the
+        # other rows imported and that one silently missing.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                gettext(
+                    "Nothing was imported: the event's list changed since the preview. "
+                    "Import the file again to see which rows are affected."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:participants_participant_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        added = result.totals[RowResult.IMPORT_TYPE_NEW]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d person was added as invited. Send the invitation with the action “Send invitations”.",
+                "%(count)d people were added as invited. Send their invitations with the action “Send invitations”.",
+                added,
+            )
+            % {"count": added},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Send invitations"), permissions=["change"])
+    def send_invitations(self, request, queryset):
+        self._send_invitations(request, queryset, new_link=False)
+
+    @admin.action(description=_("Send invitations again with a new link"), permissions=["change"])
+    def send_invitations_with_new_link(self, request, queryset):
+        self._send_invitations(request, queryset, new_link=True)
+
+    def _send_invitations(self, request, queryset, *, new_link):
+        # An invitation asks the person to accept or decline: it means nothing
+        # to someone who already answered.
+        invitees = queryset.filter(status=Status.INVITED)
+        answered = queryset.count() - invitees.count()
+        already_invited = 0
+        if not new_link:
+            # The same link is never emailed twice, so counting these people
+            # as emailed again would be untrue.
+            already_invited = invitees.filter(invitation_sent_at__isnull=False).count()
+            invitees = invitees.filter(invitation_sent_at__isnull=True)
+        invited = list(invitees)
+        without_email = [
+            participant
+            for participant in invited
+            if not services.send_invitation(participant, by=request.user, new_link=new_link)
+        ]
+        emailed = len(invited) - len(without_email)
+        if new_link:
+            sent = ngettext(
+                "%(count)d invitation with a new personal link is on its way by email; "
+                "the old link no longer works.",
+                "%(count)d invitations with new personal links are on their way by email; "
+                "the old links no longer work.",
+                emailed,
+            )
+        else:
+            sent = ngettext(
+                "%(count)d invitation is on its way by email.",
+                "%(count)d invitations are on their way by email.",
+                emailed,
+            )
+        if emailed:
+            self.message_user(request, sent % {"count": emailed}, messages.SUCCESS)
+        if without_email:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person has no email address: open their page, copy the personal link "
+                    "and send it by WhatsApp or SMS: %(names)s.",
+                    "%(count)d people have no email address: open each one's page, copy the personal link "
+                    "and send it by WhatsApp or SMS: %(names)s.",
+                    len(without_email),
+                )
+                % {"count": len(without_email), "names": ", ".join(p.full_name for p in without_email)},
+                messages.WARNING,
+            )
+        if already_invited:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person had already been sent an invitation. To send another, use "
+                    "“Send invitations again with a new link”.",
+                    "%(count)d selected people had already been sent an invitation. To send another, use "
+                    "“Send invitations again with a new link”.",
+                    already_invited,
+                )
+                % {"count": already_invited},
+                messages.INFO,
+            )
+        if answered:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person was left out: they are no longer at the “Invited” stage.",
+                    "%(count)d selected people were left out: they are no longer at the “Invited” stage.",
+                    answered,
+                )
+                % {"count": answered},
+                messages.INFO,
+            )
+
+    @admin.action(description=_("Mark as declined"), permissions=["change"])
+    def mark_declined(self, request, queryset):
+        # Declining again would wipe the reason the person gave the first time.
+        to_decline = list(queryset.exclude(status=Status.DECLINED))
+        skipped = queryset.count() - len(to_decline)
+        for participant in to_decline:
+            services.decline(participant, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d participant is now marked as declined.",
+                "%(count)d participants are now marked as declined.",
+                len(to_decline),
+            )
+            % {"count": len(to_decline)},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person had already declined.",
+                    "%(count)d selected people had already declined.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.INFO,
+            )
+
+    @admin.action(description=_("Mark as attended (check in)"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        to_check_in = list(queryset.exclude(status=Status.ATTENDED))
+        skipped = queryset.count() - len(to_check_in)
+        for participant in to_check_in:
+            services.mark_attended(participant, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d participant is now checked in as attended.",
+                "%(count)d participants are now checked in as attended.",
+                len(to_check_in),
+            )
+            % {"count": len(to_check_in)},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person was already checked in.",
+                    "%(count)d selected people were already checked in.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.INFO,
+            )
