@@ -128,6 +128,10 @@ CACHES = {
     },
 }
 
+# Per-process cache for what is cheap to rebuild and must not depend on Redis,
+# such as the drawn blank registration form.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dialogue-event"}
+
 # Rate limits count in Redis but must never stop a registration when Redis is
 # down: this cache answers "unknown" instead of raising, and django-ratelimit
 # then lets the request through.

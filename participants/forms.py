@@ -99,7 +99,9 @@ class ParticipantDetailsForm(forms.ModelForm):
             categories = categories.filter(open_to_public=True)
         self.fields["category"].queryset = categories
         self.fields["category"].required = True
-        self.fields["district"].choices = district_choices()
+        # A callable: the list is built only when the form is drawn, not for
+        # validating a submission (ModelChoiceField checks its queryset).
+        self.fields["district"].choices = district_choices
         self.fields["full_name"].validators.append(validate_person_name)
         self.fields["badge_name"].validators.append(validate_person_name)
         for name in DETAIL_FIELDS:
@@ -126,12 +128,8 @@ class ParticipantDetailsForm(forms.ModelForm):
                 _("Your privacy"),
                 "visibility", "consent_data_processing", "consent_photography", "consent_media",
             ),
-            *self.extra_layout(),
             Submit("submit", self.submit_label, css_class="btn-lg w-100"),
         )  # fmt: skip
-
-    def extra_layout(self):
-        return []
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -171,8 +169,11 @@ class PublicRegistrationForm(ParticipantDetailsForm):
     # tap on a slow connection) is one registration.
     submission_key = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
-    def extra_layout(self):
-        return ["submission_key"]
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The template draws the form tag and the per-visitor fields (CSRF
+        # token, submission key) around the rest, which it caches.
+        self.helper.form_tag = False
 
     def clean_submission_key(self):
         # A mangled key only costs the double-submit protection, never the registration.

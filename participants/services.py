@@ -7,6 +7,8 @@ counted, a waitlist promoted and an email owed the same way whoever acts.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from agenda.models import Event
@@ -146,12 +148,14 @@ def _seat_status(event):
 
 
 def _find_existing(event, email, phone):
-    existing = Participant.objects.filter(event=event)
-    if email and (match := existing.filter(email__iexact=email).first()):
-        return match
-    if phone and (match := existing.filter(phone=phone).first()):
-        return match
-    return None
+    # Lower("email") matches the unique index, so this stays one index look-up
+    # however long the list grows.
+    taken = Q(email_lower=email.lower()) if email else Q()
+    if phone:
+        taken |= Q(phone=phone)
+    if not taken:
+        return None
+    return Participant.objects.annotate(email_lower=Lower("email")).filter(taken, event=event).order_by().first()
 
 
 def _email_for_status(participant):

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_caches():
     caches["ratelimit"].clear()
+    caches["local"].clear()
 
 
 @pytest.fixture
@@ -412,3 +413,12 @@ def test_invitation_answer_after_registration_closed_is_refused_kindly(client):
     assert "Registration for this event is closed." in response.content.decode()
     participant.refresh_from_db()
     assert participant.status == Status.INVITED
+
+
+def test_blank_form_drawn_from_cache_still_carries_a_fresh_key_per_visitor(client, open_event):
+    first = client.get(register_url(open_event)).content.decode()
+    second = client_class_instance().get(register_url(open_event)).content.decode()
+
+    keys = [re.search(r'name="submission_key" value="([^"]+)"', page).group(1) for page in (first, second)]
+    assert keys[0] != keys[1]
+    assert 'name="full_name"' in second
