@@ -113,10 +113,8 @@ def queue_email(participant, kind, *, key=None):
 def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None):
     """Record each answer that differs from the last one given for that question."""
     current = current_consents(participant)
-    for kind, given in answers.items():
-        if current.get(kind) is given:
-            continue
-        Consent.objects.create(
+    Consent.objects.bulk_create(
+        Consent(
             participant=participant,
             kind=kind,
             given=given,
@@ -125,6 +123,9 @@ def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_
             method=method,
             recorded_by=by,
         )
+        for kind, given in answers.items()
+        if current.get(kind) is not given
+    )
 
 
 def current_consents(participant):
