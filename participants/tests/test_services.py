@@ -209,7 +209,8 @@ def test_confirmation_email_arrives_once_in_the_participants_language(smtp_inbox
     assert len(smtp_inbox.messages) == 1
     message = smtp_inbox.messages[0]
     assert message["To"] == result.participant.email
-    assert message["Subject"] == "Вы зарегистрированы: Диалог в Оше"
+    # Long encoded subjects are folded; a mail client shows them on one line.
+    assert " ".join(message["Subject"].split()) == "Вы зарегистрированы: Диалог в Оше"
     body = message.get_content()
     assert "Диалог в Оше" in body
     assert f"https://dialogue.example.org/ru/p/{result.participant.access_token}/" in body
