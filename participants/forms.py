@@ -172,7 +172,8 @@ class PublicRegistrationForm(ParticipantDetailsForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The template draws the form tag and the per-visitor fields (CSRF
-        # token, submission key) around the rest, which it caches.
+        # token, submission key) itself: the view fills them in on a page it
+        # shares between visitors.
         self.helper.form_tag = False
 
     def clean_submission_key(self):

@@ -110,9 +110,13 @@ def queue_email(participant, kind, *, key=None):
     return email
 
 
-def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None):
-    """Record each answer that differs from the last one given for that question."""
-    current = current_consents(participant)
+def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None, earlier=None):
+    """Record each answer that differs from the last one given for that question.
+
+    `earlier` are the answers already on record when the caller knows them
+    ({} for a person just created), which saves looking them up.
+    """
+    current = current_consents(participant) if earlier is None else earlier
     Consent.objects.bulk_create(
         Consent(
             participant=participant,
@@ -139,7 +143,9 @@ def current_consents(participant):
 def _lock_event(event):
     # Every change to who holds a seat takes this lock first, so two requests
     # for the last seat are decided one after the other, never both admitted.
-    return Event.objects.select_for_update().get(pk=event.pk)
+    # The capacity is read under the lock: an organiser may just have changed it.
+    event.capacity = Event.objects.select_for_update().values_list("capacity", flat=True).get(pk=event.pk)
+    return event
 
 
 def _seat_status(event):
@@ -189,7 +195,7 @@ def register(event, details, consents, *, language, submission_key=None):
         **details,
     )
     StatusChange.objects.create(participant=participant, to_status=status, note="public registration form")
-    record_consents(participant, consents, language=language)
+    record_consents(participant, consents, language=language, earlier={})
     _email_for_status(participant)
     return RegistrationResult(participant=participant, status=status)
 

@@ -1,11 +1,16 @@
 import datetime
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -63,11 +68,27 @@ def personal_link(request, token):
 
 
 class RegisterView(View):
-    """The public registration form."""
+    """The public registration form.
+
+    The blank form is the same page for every visitor but for two values, the
+    CSRF token and the submission key, and drawing it is nearly all of a
+    visit's cost. So each process draws it once a minute per event and
+    language, with placeholders, and fills in each visitor's own values. An
+    organiser's change (categories, places, closing registration) shows
+    within a minute; a submission is always checked against the event as it
+    is now.
+    """
 
     template_name = "participants/register.html"
+    blank_page_seconds = 60
+    csrf_placeholder = "__csrf_token__"
+    submission_key_placeholder = "__submission_key__"
 
     def dispatch(self, request, slug):
+        if request.method == "GET" and not _has_messages(request):
+            blank_page = caches["local"].get(self.blank_page_key(slug))
+            if blank_page is not None:
+                return self.personalise(blank_page)
         self.event = _published_event(slug)
         if self.event.registration_state() != RegistrationState.OPEN:
             return render(
@@ -79,7 +100,29 @@ class RegisterView(View):
         return super().dispatch(request, slug)
 
     def get(self, request, slug):
-        return self.render_form(PublicRegistrationForm(event=self.event))
+        if _has_messages(request):
+            return self.render_form(PublicRegistrationForm(event=self.event))
+        form = PublicRegistrationForm(event=self.event, initial={"submission_key": self.submission_key_placeholder})
+        blank_page = render_to_string(
+            self.template_name,
+            {"event": self.event, "form": form, "csrf_token": self.csrf_placeholder},
+            request=request,
+        )
+        seconds = self.blank_page_seconds
+        if self.event.registration_closes_at:  # never kept past the moment registration closes
+            seconds = min(seconds, (self.event.registration_closes_at - timezone.now()).total_seconds())
+        caches["local"].set(self.blank_page_key(slug), blank_page, seconds)
+        return self.personalise(blank_page)
+
+    def blank_page_key(self, slug):
+        return f"registration-page:{slug}:{translation.get_language()}"
+
+    def personalise(self, blank_page):
+        return HttpResponse(
+            blank_page.replace(self.csrf_placeholder, get_token(self.request)).replace(
+                self.submission_key_placeholder, str(uuid.uuid4())
+            )
+        )
 
     def post(self, request, slug):
         form = PublicRegistrationForm(request.POST, event=self.event)
@@ -119,6 +162,11 @@ class RegisterView(View):
 
     def render_form(self, form, status=200):
         return render(self.request, self.template_name, {"event": self.event, "form": form}, status=status)
+
+
+def _has_messages(request):
+    # Looking does not use them up: the page drawn next still shows them.
+    return bool(list(messages.get_messages(request)))
 
 
 def registered(request, slug):

@@ -422,3 +422,43 @@ def test_blank_form_drawn_from_cache_still_carries_a_fresh_key_per_visitor(clien
     keys = [re.search(r'name="submission_key" value="([^"]+)"', page).group(1) for page in (first, second)]
     assert keys[0] != keys[1]
     assert 'name="full_name"' in second
+
+
+def test_shared_blank_form_gives_each_visitor_a_token_that_works(open_event):
+    from django.test import Client
+
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [visitor.get(register_url(open_event)).content.decode() for visitor in visitors]
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1) for page in pages]
+
+    for number, (visitor, token) in enumerate(zip(visitors, tokens)):
+        data = form_data(open_event, email=f"visitor{number}@example.org", phone=f"+99670010000{number}")
+        response = visitor.post(register_url(open_event), {**data, "csrfmiddlewaretoken": token})
+        assert response.status_code == 302
+    assert "__csrf_token__" not in pages[1]
+    assert Participant.objects.filter(event=open_event).count() == 2
+
+
+def test_registration_form_shows_a_message_waiting_for_the_visitor(client, open_event):
+    client.get(register_url(open_event))  # the shared page is drawn
+    participant = ParticipantFactory(event=open_event, status=Status.REGISTERED)
+    client.get(personal_url(participant))
+    client.post(f"/en/events/{open_event.slug}/me/decline/", {"reason": "x"})  # refused: not invited
+
+    page = client.get(register_url(open_event)).content.decode()
+
+    assert "Your answer could not be saved." in page
+
+
+def test_shared_blank_form_is_not_served_after_registration_closes(client, open_event):
+    import time
+
+    open_event.registration_closes_at = timezone.now() + datetime.timedelta(seconds=1)
+    open_event.save()
+    assert client.get(register_url(open_event)).status_code == 200
+
+    time.sleep(1.1)
+    response = client.get(register_url(open_event))
+
+    assert response.status_code == 403
+    assert "Registration is not open" in response.content.decode()
