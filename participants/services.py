@@ -155,11 +155,12 @@ def _seat_status(event):
 
 
 def _find_existing(event, email, phone):
-    # Lower("email") matches the unique index, so this stays one index look-up
-    # however long the list grows.
-    taken = Q(email_lower=email.lower()) if email else Q()
+    # These conditions repeat those of the partial unique indexes (Lower of a
+    # non-empty email, a non-empty phone) so that PostgreSQL can use them: one
+    # index look-up however long the list grows.
+    taken = Q(email_lower=email.lower()) & ~Q(email="") if email else Q()
     if phone:
-        taken |= Q(phone=phone)
+        taken |= Q(phone=phone) & ~Q(phone="")
     if not taken:
         return None
     return Participant.objects.annotate(email_lower=Lower("email")).filter(taken, event=event).order_by().first()
