@@ -2,13 +2,41 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
-from .models import Event, Track
+from .forms import SessionForm, SessionInlineFormSet
+from .models import Event, Session, Track
 
 
 class TrackInline(TranslationStackedInline):
     model = Track
     extra = 0
     fields = ("order", "title", "description", "colour")
+
+
+class SessionInline(TranslationStackedInline):
+    model = Session
+    form = SessionForm
+    formset = SessionInlineFormSet
+    extra = 0
+    ordering = ("starts_at", "track__order")
+    fields = (
+        ("starts_at", "ends_at"),
+        "track",
+        "is_break",
+        "title",
+        "description",
+        ("room", "capacity"),
+        "interpretation_languages",
+        "facilitators",
+        "co_facilitator_covers",
+        "rapporteur",
+    )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "track":
+            # Only the tracks of the event being edited (none yet on a new event).
+            object_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Track.objects.filter(event_id=object_id) if object_id else Track.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Event)
@@ -18,7 +46,7 @@ class EventAdmin(TabbedTranslationAdmin):
     search_fields = ("title", "theme", "city", "host_organisation")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
-    inlines = [TrackInline]
+    inlines = [TrackInline, SessionInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "is_published")}),
         (_("About the dialogue"), {"fields": ("purpose", "audience", "expected_results")}),

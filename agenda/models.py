@@ -1,9 +1,17 @@
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
+
+from dialogue_event.roles import FACILITATORS
 
 
 class EventQuerySet(models.QuerySet):
@@ -160,3 +168,192 @@ class Track(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def interpretation_language_choices():
+    # The languages participants ask interpretation into, so that a facilitator
+    # can see whose need a session does not cover. Imported late because
+    # participants' models depend on this module.
+    from participants.models import Language
+
+    return Language.choices
+
+
+class TsTzRange(models.Func):
+    """PostgreSQL's tstzrange(starts_at, ends_at), for the room-overlap exclusion constraint."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class SessionQuerySet(models.QuerySet):
+    def overlapping(self, starts_at, ends_at):
+        """Sessions that share at least a minute with [starts_at, ends_at): back-to-back is no overlap."""
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def upcoming_first(self, now=None):
+        """Sessions still to come, soonest first, then past ones, most recent first."""
+        now = now or timezone.now()
+        is_past = Q(ends_at__lt=now)
+        return self.annotate(
+            is_past=models.Case(models.When(is_past, then=True), default=False),
+            upcoming_start=models.Case(models.When(~is_past, then=F("starts_at"))),
+            past_start=models.Case(models.When(is_past, then=F("starts_at"))),
+        ).order_by("is_past", F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "pk")
+
+
+class Session(models.Model):
+    """One block of the programme: a track's discussion, a plenary for everybody, or a break.
+
+    A session without a track is for everybody (the opening, the plenary where
+    each track presents its results, the closing, lunch).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event"))
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("track"),
+        help_text=_("Leave empty for a plenary session or a break, which everybody attends."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    is_break = models.BooleanField(
+        _("break"), default=False, help_text=_("A meal or a coffee break: shown in the agenda, with no discussion.")
+    )
+    room = models.CharField(
+        _("room"), max_length=100, blank=True, help_text=_("As written on the door, for example “Main hall”.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many people the room holds."),
+    )
+    interpretation_languages = ArrayField(
+        models.CharField(max_length=2, choices=interpretation_language_choices),
+        verbose_name=_("interpretation into"),
+        default=list,
+        blank=True,
+        help_text=_("The languages interpreters provide in this session."),
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_sessions",
+        limit_choices_to={"groups__name": FACILITATORS},
+        verbose_name=_("facilitators"),
+    )
+    rapporteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_sessions",
+        limit_choices_to={"groups__name": FACILITATORS},
+        verbose_name=_("rapporteur"),
+        help_text=_("Who writes down the session's conclusions and presents them at the plenary."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["event", "starts_at", "track__order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_it_starts",
+                violation_error_message=_("The session must end after it starts."),
+            ),
+            # The database's own guard against two sessions in one room at once,
+            # for writes that bypass the forms (two organisers saving together).
+            ExclusionConstraint(
+                name="session_room_not_double_booked",
+                expressions=[
+                    ("event", RangeOperators.EQUAL),
+                    (Lower("room"), RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
+                ],
+                condition=~Q(room=""),
+                violation_error_message=_("Another session uses this room at the same time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("agenda:session_detail", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def is_plenary(self):
+        return self.track_id is None and not self.is_break
+
+    def get_interpretation_languages_display(self):
+        names = dict(interpretation_language_choices())
+        return [names.get(code, code) for code in self.interpretation_languages]
+
+    def room_clashes(self):
+        """The other saved sessions of the event in this room at an overlapping time."""
+        if not self.room or self.event_id is None or not (self.starts_at and self.ends_at):
+            return Session.objects.none()
+        return (
+            Session.objects.filter(event_id=self.event_id, room__iexact=self.room)
+            .overlapping(self.starts_at, self.ends_at)
+            .exclude(pk=self.pk)
+        )
+
+    def clean(self):
+        self.room = self.room.strip()
+        if not (self.starts_at and self.ends_at):
+            return  # The missing field has its own error.
+        errors = {}
+        if self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The session must end after it starts.")
+        # On a new event's admin page the inline sessions hold the event unsaved.
+        event = self._state.fields_cache.get("event") or Event.objects.filter(pk=self.event_id).first()
+        if event is not None and event.starts_at and event.ends_at:
+            if self.starts_at < event.starts_at or self.ends_at > event.ends_at:
+                errors.setdefault("starts_at", []).append(
+                    _("The session must take place during the event (%(start)s – %(end)s).")
+                    % {"start": format_local(event.starts_at), "end": format_local(event.ends_at)}
+                )
+        if self.track_id is not None and self.event_id is not None and self.track.event_id != self.event_id:
+            errors["track"] = _("Choose one of this event's tracks.")
+        elif self.track_id is not None and self.is_break:
+            errors["track"] = _("A break is for everybody: leave the track empty.")
+        clash = self.room_clashes().first()
+        if clash is not None:
+            errors["room"] = room_clash_message(self.room, clash)
+        if errors:
+            raise ValidationError(errors)
+
+
+def format_local(moment):
+    """A date and time as organisers read it, in the event's time zone."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def format_time_range(session):
+    return "%s–%s" % (
+        time_format(timezone.localtime(session.starts_at), "TIME_FORMAT"),
+        time_format(timezone.localtime(session.ends_at), "TIME_FORMAT"),
+    )
+
+
+def room_clash_message(room, other):
+    return _("%(room)s is already taken at this time by “%(session)s” (%(time)s).") % {
+        "room": room,
+        "session": other.title,
+        "time": format_time_range(other),
+    }

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, Track
+from .models import Event, Session, Track
 
 
 @register(Event)
@@ -23,4 +23,9 @@ class EventTranslationOptions(TranslationOptions):
 
 @register(Track)
 class TrackTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Session)
+class SessionTranslationOptions(TranslationOptions):
     fields = ("title", "description")

@@ -1,7 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import AccessMixin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import Event
+from . import services
+from .models import Event, Session
+
+
+def events_visible_to(user):
+    # Organisers preview an event before publishing it; nobody else sees it.
+    if user.has_perm("agenda.view_event"):
+        return Event.objects.all()
+    return Event.objects.published()
 
 
 class EventListView(ListView):
@@ -26,13 +39,97 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        events = Event.objects.prefetch_related("tracks")
-        # Organisers preview an event before publishing it; nobody else sees it.
-        if self.request.user.has_perm("agenda.view_event"):
-            return events
-        return events.published()
+        return events_visible_to(self.request.user).prefetch_related("tracks")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["registration_state"] = self.object.registration_state()
+        context["has_agenda"] = self.object.sessions.exists()
+        return context
+
+
+class TimetableView(DetailView):
+    """The day's programme: tracks side by side on a wide screen, one list on a phone, one A4 page on paper."""
+
+    template_name = "agenda/timetable.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return events_visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tracks"], context["rows"] = services.timetable(self.object)
+        context["several_days"] = (
+            timezone.localdate(self.object.starts_at) != timezone.localdate(self.object.ends_at)
+        )
+        return context
+
+
+def _visible_session(request, slug, pk):
+    event = get_object_or_404(events_visible_to(request.user), slug=slug)
+    return get_object_or_404(
+        Session.objects.select_related("event", "track").prefetch_related("facilitators"), event=event, pk=pk
+    )
+
+
+def session_detail(request, slug, pk):
+    return render(request, "agenda/session_detail.html", {"session": _visible_session(request, slug, pk)})
+
+
+def _calendar_response(sessions, filename):
+    response = HttpResponse(services.calendar(sessions), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def event_calendar(request, slug):
+    event = get_object_or_404(events_visible_to(request.user), slug=slug)
+    sessions = event.sessions.select_related("event", "track").prefetch_related("facilitators")
+    return _calendar_response(sessions, f"{event.slug}.ics")
+
+
+def session_calendar(request, slug, pk):
+    session = _visible_session(request, slug, pk)
+    return _calendar_response([session], f"{session.event.slug}-session-{session.pk}.ics")
+
+
+class FacilitatorLoginView(auth_views.LoginView):
+    template_name = "agenda/facilitator_login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("agenda:facilitator_sessions")
+
+
+class FacilitatorLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("agenda:facilitator_login")
+
+
+class FacilitatorRequiredMixin(AccessMixin):
+    login_url = reverse_lazy("agenda:facilitator_login")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not services.may_see_facilitator_pages(request.user):
+            return render(request, "agenda/facilitators_only.html", status=403)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class FacilitatorSessionsView(FacilitatorRequiredMixin, ListView):
+    """A facilitator's own sessions, upcoming first, each with the people expected in it."""
+
+    template_name = "agenda/facilitator_sessions.html"
+    context_object_name = "sessions"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return services.sessions_for_facilitator(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["session_blocks"] = [
+            (session, services.participants_for_session(session)) for session in context["sessions"]
+        ]
         return context

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
-from agenda.models import Event, Track
+from agenda.models import Event, Session, Track
 from participants.models import Category, Channel, District, Participant
 from participants.validators import normalise_phone
 
@@ -162,6 +162,92 @@ OSH_TRACKS = [
     },
 ]
 
+def _at(hour, minute=0):
+    return datetime.datetime(2021, 6, 3, hour, minute, tzinfo=BISHKEK)
+
+
+# The day's programme: the announcement gives its shape (a dialogue in three
+# tracks that ends in recommendations); the times and rooms are the demo's own,
+# since only the day was announced. "track" is a track's order, None for all.
+OSH_SESSIONS = [
+    {
+        "track": None, "starts_at": _at(9), "ends_at": _at(10), "room": "Main hall", "capacity": 60,
+        "interpretation_languages": ["ky", "ru", "en"],
+        "title_en": "Opening: why women's voices matter for peace",
+        "title_ru": "Открытие: почему голос женщин важен для мира",
+        "title_ky": "Ачылыш: аялдардын үнү тынчтык үчүн эмне үчүн маанилүү",
+        "description_en": "Welcome from UN Women and the Rosa Otunbayeva Initiative, the purpose of the dialogue and how the day will work.",
+        "description_ru": "Приветствие ООН-Женщины и Инициативы Розы Отунбаевой, цель диалога и порядок работы в течение дня.",
+        "description_ky": "БУУ-Аялдар жана Роза Отунбаеванын демилгесинин куттуктоосу, диалогдун максаты жана күндүн тартиби.",
+    },
+    {
+        "track": 1, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room A", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "Stories from the evacuation: what women leaders did",
+        "title_ru": "Истории эвакуации: что делали женщины-лидеры",
+        "title_ky": "Эвакуациянын окуялары: аял лидерлер эмне кылышты",
+    },
+    {
+        "track": 2, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room B", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "How aid reached women, children and displaced families",
+        "title_ru": "Как помощь доходила до женщин, детей и перемещённых семей",
+        "title_ky": "Жардам аялдарга, балдарга жана көчүрүлгөн үй-бүлөлөргө кантип жетти",
+    },
+    {
+        "track": 3, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room C", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "Women's voices on the border disputes",
+        "title_ru": "Голос женщин о пограничных спорах",
+        "title_ky": "Чек ара талаштары боюнча аялдардын үнү",
+    },
+    {
+        "track": None, "is_break": True, "starts_at": _at(12, 30), "ends_at": _at(13, 30), "room": "",
+        "title_en": "Lunch", "title_ru": "Обед", "title_ky": "Түшкү тамак",
+    },
+    {
+        "track": 1, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room A", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "Recommendations on emergency response",
+        "title_ru": "Рекомендации по экстренному реагированию",
+        "title_ky": "Шашылыш жооп берүү боюнча сунуштар",
+    },
+    {
+        "track": 2, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room B", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "Recommendations on humanitarian aid",
+        "title_ru": "Рекомендации по гуманитарной помощи",
+        "title_ky": "Гуманитардык жардам боюнча сунуштар",
+    },
+    {
+        "track": 3, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room C", "capacity": 15,
+        "interpretation_languages": ["ky", "ru"],
+        "title_en": "Recommendations for the next National Action Plan",
+        "title_ru": "Рекомендации для следующего Национального плана действий",
+        "title_ky": "Кийинки Улуттук иш-аракеттер планына сунуштар",
+    },
+    {
+        "track": None, "starts_at": _at(15, 15), "ends_at": _at(16, 45), "room": "Main hall", "capacity": 60,
+        "interpretation_languages": ["ky", "ru", "en"],
+        "title_en": "Plenary: each track presents its recommendations",
+        "title_ru": "Пленарное заседание: каждое направление представляет свои рекомендации",
+        "title_ky": "Жалпы отурум: ар бир багыт өз сунуштарын тааныштырат",
+        "description_en": "The rapporteur of each track presents its recommendations; the participants discuss and approve them together.",
+        "description_ru": "Докладчик каждого направления представляет его рекомендации; участники вместе обсуждают и одобряют их.",
+        "description_ky": "Ар бир багыттын баяндамачысы анын сунуштарын тааныштырат; катышуучулар аларды чогуу талкуулап, жактырышат.",
+    },
+    {
+        "track": None, "starts_at": _at(16, 45), "ends_at": _at(17, 30), "room": "Main hall", "capacity": 60,
+        "interpretation_languages": ["ky", "ru", "en"],
+        "title_en": "Closing: the next steps for the recommendations",
+        "title_ru": "Закрытие: дальнейшие шаги по рекомендациям",
+        "title_ky": "Жабылыш: сунуштар боюнча кийинки кадамдар",
+    },
+]
+
+# The demo facilitator leads the first track's two sessions.
+OSH_DEMO_FACILITATOR_TRACK = 1
+
 # Fictional people. (full name, gender, category, district or town, village,
 # organisation, position, phone, email, preferred language, status)
 OSH_INVITEES = [
@@ -247,7 +333,25 @@ def load_demo(reset_passwords=False):
         if created:
             user.groups.add(Group.objects.get(name=group_name))
             report.created.append(username)
+
+    _add_programme(event, report)
     return report
+
+
+def _add_programme(event, report):
+    # The programme is laid down once: an organiser who moved or removed a
+    # session keeps the agenda they made.
+    if event.sessions.exists():
+        return
+    tracks = {track.order: track for track in event.tracks.all()}
+    facilitator = get_user_model().objects.filter(username="facilitator").first()
+    for session_data in OSH_SESSIONS:
+        data = dict(session_data)
+        track_order = data.pop("track")
+        session = Session.objects.create(event=event, track=tracks.get(track_order), **data)
+        if facilitator and track_order == OSH_DEMO_FACILITATOR_TRACK:
+            session.facilitators.add(facilitator)
+        report.created.append(str(session))
 
 
 def _add_invitees(event, report):

@@ -1,9 +1,12 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from agenda.models import Event, Track
+from agenda.models import Event, Session, Track
+from dialogue_event.roles import FACILITATORS
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -17,7 +20,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     city = "Osh"
     venue = "Conference hall"
     address = "Lenin street 1, Osh"
-    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    # On the hour, as organisers plan, so that forms typed to the minute fit in it.
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.now() + datetime.timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    )
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=8))
     capacity = 40
     contact_email = "dialogue@example.org"
@@ -31,3 +37,40 @@ class TrackFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     title = factory.Sequence(lambda n: f"Track {n}")
     order = factory.Sequence(lambda n: n)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Aigul"
+    last_name = factory.Sequence(lambda n: f"Facilitator {n}")
+    password = factory.django.Password("a-long-test-password")
+
+
+class FacilitatorFactory(UserFactory):
+    @factory.post_generation
+    def in_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get_or_create(name=FACILITATORS)[0])
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A session in the first hour of its event."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = factory.LazyAttribute(lambda session: session.event.starts_at)
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + datetime.timedelta(hours=1))
+    room = factory.Sequence(lambda n: f"Room {n}")
+
+    @factory.post_generation
+    def facilitators(session, create, extracted, **kwargs):
+        if create and extracted:
+            session.facilitators.set(extracted)

@@ -1,0 +1,188 @@
+import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from agenda.models import Session
+from dialogue_event.roles import ORGANISERS, ensure_role_groups
+
+from .factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime.timedelta(hours=1)
+
+
+class _FormFields(HTMLParser):
+    """What a browser would submit from a page's forms, as a dict of lists."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            checkable = attrs.get("type") in ("checkbox", "radio")
+            if checkable and "checked" not in attrs:
+                return
+            self.data.setdefault(name, []).append(attrs.get("value", "on" if checkable else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data.removeprefix("\n") if not self.data[self._textarea][0] else data
+
+
+def page_form(response):
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+def local_date_and_time(moment):
+    moment = timezone.localtime(moment)
+    return [moment.strftime("%Y-%m-%d")], [moment.strftime("%H:%M:%S")]
+
+
+@pytest.fixture
+def organiser_client(client):
+    ensure_role_groups()
+    organiser = UserFactory(username="organiser", is_staff=True)
+    organiser.groups.add(Group.objects.get(name=ORGANISERS))
+    client.force_login(organiser)
+    return client
+
+
+def change_url(event):
+    return f"/admin/agenda/event/{event.pk}/change/"
+
+
+def session_formset(response):
+    return next(
+        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.model is Session
+    )
+
+
+def add_session(data, event, index, **fields):
+    """Fill the next blank session form of the admin page."""
+    prefix = f"sessions-{index}-"
+    data["sessions-TOTAL_FORMS"] = [str(index + 1)]
+    data[prefix + "event"] = [str(event.pk)]
+    data[prefix + "id"] = [""]
+    for name, value in fields.items():
+        if name in ("starts_at", "ends_at"):
+            data[prefix + name + "_0"], data[prefix + name + "_1"] = local_date_and_time(value)
+        else:
+            data[prefix + name] = value if isinstance(value, list) else [value]
+    return data
+
+
+def test_sessions_are_edited_on_the_event_in_time_order(organiser_client):
+    event = EventFactory()
+    SessionFactory(event=event, title="Closing", starts_at=event.starts_at + 3 * HOUR)
+    SessionFactory(event=event, title="Opening", starts_at=event.starts_at)
+
+    response = organiser_client.get(change_url(event))
+
+    assert response.status_code == 200
+    formset = session_formset(response)
+    assert [form.instance.title for form in formset.forms] == ["Opening", "Closing"]
+
+
+def test_admin_offers_only_facilitators_and_this_events_tracks(organiser_client):
+    event = EventFactory()
+    track = TrackFactory(event=event, title="Humanitarian aid")
+    TrackFactory(title="Another event's track")
+    FacilitatorFactory(first_name="Gulnara", last_name="Esenbaeva")
+    UserFactory(first_name="Somebody", last_name="Else")
+    SessionFactory(event=event)
+
+    formset = session_formset(organiser_client.get(change_url(event)))
+    form = formset.forms[0]
+
+    assert [label for _value, label in form.fields["facilitators"].choices] == ["Gulnara Esenbaeva"]
+    assert list(form.fields["track"].queryset) == [track]
+
+
+def test_admin_warns_of_a_facilitator_clash_and_saves_once_a_co_facilitator_covers(organiser_client):
+    event = EventFactory()
+    facilitator = FacilitatorFactory(first_name="Aigul", last_name="Toktosunova")
+    SessionFactory(event=event, title="Opening", room="Main hall", facilitators=[facilitator])
+    data = page_form(organiser_client.get(change_url(event)))
+    add_session(
+        data, event, 1,
+        title_en="Stories from the evacuation", starts_at=event.starts_at, ends_at=event.starts_at + HOUR,
+        room="Room A", facilitators=[str(facilitator.pk)],
+    )  # fmt: skip
+
+    warned = organiser_client.post(change_url(event), data)
+
+    assert warned.status_code == 200
+    assert "Aigul Toktosunova also facilitates “Opening”" in warned.content.decode()
+    assert event.sessions.count() == 1
+
+    data["sessions-1-co_facilitator_covers"] = ["on"]
+    saved = organiser_client.post(change_url(event), data, follow=True)
+
+    assert saved.redirect_chain
+    assert list(event.sessions.values_list("title", flat=True)) == ["Opening", "Stories from the evacuation"]
+
+
+def test_admin_refuses_a_room_clash_with_a_message(organiser_client):
+    event = EventFactory()
+    SessionFactory(event=event, title="Opening", room="Main hall")
+    data = page_form(organiser_client.get(change_url(event)))
+    add_session(
+        data, event, 1,
+        title_en="Press briefing", starts_at=event.starts_at, ends_at=event.starts_at + HOUR, room="Main hall",
+    )  # fmt: skip
+
+    response = organiser_client.post(change_url(event), data)
+
+    assert response.status_code == 200
+    assert "Main hall is already taken at this time by “Opening”" in response.content.decode()
+    assert event.sessions.count() == 1
+
+
+def test_admin_refuses_a_session_outside_the_event(organiser_client):
+    event = EventFactory()
+    data = page_form(organiser_client.get(change_url(event)))
+    add_session(
+        data, event, 0,
+        title_en="Evening reception", starts_at=event.ends_at, ends_at=event.ends_at + HOUR, room="Terrace",
+    )  # fmt: skip
+
+    response = organiser_client.post(change_url(event), data)
+
+    assert response.status_code == 200
+    assert "The session must take place during the event" in response.content.decode()
+    assert not event.sessions.exists()
+
+
+def test_new_event_page_offers_sessions_without_tracks_yet(organiser_client):
+    TrackFactory(title="Another event's track")
+
+    response = organiser_client.get("/admin/agenda/event/add/")
+
+    assert response.status_code == 200
+    formset = session_formset(response)
+    assert not formset.empty_form.fields["track"].queryset.exists()

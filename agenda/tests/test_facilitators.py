@@ -1,0 +1,135 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from agenda.services import participants_for_session
+from participants.models import Status
+from participants.tests.factories import ParticipantFactory
+
+from .factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-test-password"
+HOUR = datetime.timedelta(hours=1)
+
+
+def url(name, language="en"):
+    with translation.override(language):
+        return reverse(f"agenda:{name}")
+
+
+def test_anonymous_visitor_is_sent_to_the_facilitators_login(client):
+    response = client.get(url("facilitator_sessions"))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("facilitator_login") + "?next=" + url("facilitator_sessions")
+
+
+def test_login_page_is_under_the_chosen_language(client):
+    response = client.get(url("facilitator_login", "ky"))
+
+    assert response.status_code == 200
+    assert '<html lang="ky">' in response.content.decode()
+
+
+def test_facilitator_logs_in_and_lands_on_their_sessions(client):
+    facilitator = FacilitatorFactory(username="aigul")
+    session = SessionFactory(title="Stories from the evacuation", facilitators=[facilitator])
+
+    response = client.post(url("facilitator_login"), {"username": "aigul", "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == url("facilitator_sessions")
+    assert "Stories from the evacuation" in response.content.decode()
+    assert f'id="session-{session.pk}"' in response.content.decode()
+
+
+def test_wrong_password_is_refused_on_the_login_page(client):
+    FacilitatorFactory(username="aigul")
+
+    response = client.post(url("facilitator_login"), {"username": "aigul", "password": "wrong"})
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_user_who_is_not_a_facilitator_gets_a_friendly_refusal(client):
+    client.force_login(UserFactory())
+
+    response = client.get(url("facilitator_sessions"))
+
+    assert response.status_code == 403
+    assert "For facilitators only" in response.content.decode()
+    assert url("facilitator_logout") in response.content.decode()
+
+
+def test_facilitator_sees_only_their_sessions_upcoming_first(client):
+    now = timezone.now()
+    facilitator = FacilitatorFactory()
+    past_event = EventFactory(starts_at=now - datetime.timedelta(days=30))
+    upcoming_event = EventFactory()
+    SessionFactory(event=past_event, title="Long ago", facilitators=[facilitator])
+    start = upcoming_event.starts_at
+    SessionFactory(event=upcoming_event, title="Later", facilitators=[facilitator], starts_at=start + 2 * HOUR)
+    SessionFactory(event=upcoming_event, title="Sooner", facilitators=[facilitator])
+    SessionFactory(event=upcoming_event, title="Reported on", rapporteur=facilitator, starts_at=start + 4 * HOUR)
+    SessionFactory(event=upcoming_event, title="Somebody else's", facilitators=[FacilitatorFactory()])
+    client.force_login(facilitator)
+
+    response = client.get(url("facilitator_sessions"))
+
+    assert [session.title for session in response.context["sessions"]] == ["Sooner", "Later", "Reported on", "Long ago"]
+    assert "You are the rapporteur" in response.content.decode()
+
+
+def test_staff_see_every_session(client):
+    SessionFactory(title="Somebody else's", facilitators=[FacilitatorFactory()])
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(url("facilitator_sessions"))
+
+    assert response.status_code == 200
+    assert [session.title for session in response.context["sessions"]] == ["Somebody else's"]
+
+
+def test_session_lists_the_participants_holding_a_seat_with_their_needs(client):
+    event = EventFactory()
+    facilitator = FacilitatorFactory()
+    session = SessionFactory(
+        event=event, track=TrackFactory(event=event), interpretation_languages=["ky", "ru"], facilitators=[facilitator]
+    )
+    ParticipantFactory(
+        event=event, full_name="Gulnara Esenbaeva", status=Status.REGISTERED, organisation="Community mediation group",
+        interpretation_language="uz",
+    )  # fmt: skip
+    ParticipantFactory(event=event, full_name="Zamira Yuldasheva", status=Status.ATTENDED, at_risk=True)
+    ParticipantFactory(event=event, full_name="Waiting Person", status=Status.WAITLISTED)
+    ParticipantFactory(event=event, full_name="Declined Person", status=Status.DECLINED)
+    ParticipantFactory(full_name="Other Event Person", status=Status.REGISTERED)
+    client.force_login(facilitator)
+
+    page = client.get(url("facilitator_sessions")).content.decode()
+
+    assert [participant.full_name for participant in participants_for_session(session)] == [
+        "Gulnara Esenbaeva",
+        "Zamira Yuldasheva",
+    ]
+    assert "2 participants expected" in page
+    assert "Community mediation group" in page
+    assert "Needs interpretation into Uzbek" in page
+    assert "Not offered in this session" in page
+    assert "At risk: do not share this name or take photographs" in page
+    for absent in ["Waiting Person", "Declined Person", "Other Event Person"]:
+        assert absent not in page
+
+
+def test_facilitator_logs_out_back_to_the_login_page(client):
+    client.force_login(FacilitatorFactory())
+
+    response = client.post(url("facilitator_logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == url("facilitator_login")
+    assert client.get(url("facilitator_sessions")).status_code == 302
