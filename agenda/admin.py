@@ -9,7 +9,7 @@ from .models import Event, Session, Track
 class TrackInline(TranslationStackedInline):
     model = Track
     extra = 0
-    fields = ("order", "title", "description", "colour")
+    fields = ("order", "title", "description", "colour", "capacity")
 
 
 class SessionInline(TranslationStackedInline):

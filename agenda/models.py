@@ -160,6 +160,13 @@ class Track(models.Model):
         ],
         help_text=_("Shown beside the track on the event page and the agenda, for example #1f6f8b."),
     )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many participants can choose this track. Leave empty for no limit."),
+    )
 
     class Meta:
         verbose_name = _("track")
@@ -168,6 +175,10 @@ class Track(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_full(self, taken):
+        """Whether `taken` participants fill all of the track's places."""
+        return self.capacity is not None and taken >= self.capacity
 
 
 def interpretation_language_choices():

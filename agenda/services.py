@@ -44,18 +44,16 @@ def facilitator_clash_message(facilitator, other):
 
 
 def participants_for_session(session):
-    """The people a facilitator can expect in a session.
+    """The people a facilitator can expect in a session: everybody holding a
+    seat for a plenary, the track's participants for a track's session.
 
-    Everybody holding a seat at the event for now; when participants choose a
-    track, this is the one place that narrows it. The list is the organisers' and
-    facilitators' own, so people at risk are on it (the page marks them).
+    The list is the organisers' and facilitators' own, so people at risk are
+    on it (the page marks them).
     """
-    return (
-        Participant.objects.filter(event=session.event_id)
-        .holding_seats()
-        .select_related("category")
-        .order_by("full_name", "pk")
-    )
+    participants = Participant.objects.filter(event=session.event_id).holding_seats()
+    if session.track_id:
+        participants = participants.filter(track=session.track_id)
+    return participants.select_related("category").order_by("full_name", "pk")
 
 
 def may_see_facilitator_pages(user):

@@ -357,9 +357,10 @@ def _add_programme(event, report):
 def _add_invitees(event, report):
     categories = {category.name_en: category for category in Category.objects.filter(event=event)}
     districts = {district.name_en: district for district in District.objects.all()}
-    for (
+    tracks = list(event.tracks.order_by("order"))
+    for number, (
         full_name, gender, category, district, village, organisation, position, phone, email, language, status,
-    ) in OSH_INVITEES:  # fmt: skip
+    ) in enumerate(OSH_INVITEES):  # fmt: skip
         participant, created = Participant.objects.get_or_create(
             event=event,
             full_name=full_name,
@@ -375,6 +376,8 @@ def _add_invitees(event, report):
                 "preferred_language": language,
                 "preferred_channel": Channel.EMAIL if email and not phone else Channel.WHATSAPP,
                 "status": status,
+                # Those who answered chose a track, in turn, so each track has its people.
+                "track": tracks[number % len(tracks)] if status in ("registered", "waitlisted") else None,
                 "registered_at": event.registration_opens_at if status in ("registered", "waitlisted") else None,
                 "invitation_sent_at": event.registration_opens_at,
             },

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,10 +14,11 @@ from import_export.results import RowResult
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from agenda.models import Event
+from agenda.models import Event, Track
 
 from . import emails, services
 from .models import (
+    SEAT_HOLDING,
     Category,
     Consent,
     ConsentMethod,
@@ -101,12 +103,13 @@ class ParticipantAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["full_name"].validators.append(validate_person_name)
         self.fields["badge_name"].validators.append(validate_person_name)
-        categories = self.fields["category"]
-        if self.instance.event_id:
-            categories.queryset = self.instance.event.categories.all()
-        else:
-            categories.queryset = Category.objects.select_related("event")
-            categories.label_from_instance = lambda category: f"{category.name} ({category.event})"
+        for name in ("category", "track"):
+            field = self.fields[name]
+            if self.instance.event_id:
+                field.queryset = field.queryset.filter(event=self.instance.event_id)
+            else:
+                field.queryset = field.queryset.select_related("event")
+                field.label_from_instance = lambda option: f"{option} ({option.event})"
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -122,6 +125,9 @@ class ParticipantAdminForm(forms.ModelForm):
         category = cleaned_data.get("category")
         if event_id and category and category.event_id != event_id:
             self.add_error("category", _("This category belongs to another event."))
+        track = cleaned_data.get("track")
+        if event_id and track and track.event_id != event_id:
+            self.add_error("track", _("This track belongs to another event."))
         return cleaned_data
 
 
@@ -186,19 +192,19 @@ class AccessibilityNeedsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CategoryFilter(admin.RelatedFieldListFilter):
-    """The chosen event's categories; with no event chosen, each category named with its event.
+class EventScopedFilter(admin.RelatedFieldListFilter):
+    """The chosen event's categories or tracks; with no event chosen, each named with its event.
 
-    Every event has its own "Women activist", so without this the filter lists
-    the same names once per event.
+    Every event has its own "Women activist" and its own tracks, so without
+    this the filter lists the same names once per event.
     """
 
     def field_choices(self, field, request, model_admin):
-        categories = Category.objects.select_related("event")
+        options = field.related_model.objects.select_related("event")
         event_id = request.GET.get("event__id__exact", "")
         if event_id.isdigit():
-            return [(category.pk, category.name) for category in categories.filter(event_id=event_id)]
-        return [(category.pk, f"{category.name} ({category.event})") for category in categories]
+            return [(option.pk, str(option)) for option in options.filter(event_id=event_id)]
+        return [(option.pk, f"{option} ({option.event})") for option in options]
 
 
 @admin.register(Participant)
@@ -216,6 +222,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
         "event",
         "status",
         "category",
+        "track",
         "district",
         "phone",
         "email",
@@ -225,7 +232,8 @@ class ParticipantAdmin(ImportExportModelAdmin):
     list_filter = (
         "event",
         "status",
-        ("category", CategoryFilter),
+        ("category", EventScopedFilter),
+        ("track", EventScopedFilter),
         "district__region",
         "district",
         "gender",
@@ -238,7 +246,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
         "source",
     )
     search_fields = ("full_name", "email", "phone", "organisation")
-    list_select_related = ("event", "category", "district__region")
+    list_select_related = ("event", "category", "track", "district__region")
     list_per_page = 50
     actions = ["send_invitations", "send_invitations_with_new_link", "mark_declined", "mark_attended"]
 
@@ -249,6 +257,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
             {"fields": ("full_name", "badge_name", "gender", "age_band", "category", "organisation", "position")},
         ),
         (_("Place"), {"fields": ("district", "village")}),
+        (_("Discussion track"), {"fields": ("track",)}),
         (_("Contact"), {"fields": ("phone", "email", "preferred_channel", "preferred_language", "personal_link")}),
         (
             _("Needs"),
@@ -355,7 +364,65 @@ class ParticipantAdmin(ImportExportModelAdmin):
         context = getattr(response, "context_data", None) or {}
         if "cl" in context:
             context["status_counts"] = self._status_counts(request, context["cl"])
+            context["track_counts"] = self._track_counts(request, context["cl"])
         return response
+
+    def _filtered_event_id(self, request):
+        event_id = request.GET.get("event__id__exact", "")
+        return int(event_id) if event_id.isdigit() else None
+
+    def _track_counts(self, request, changelist):
+        """Seats taken in each track of the chosen event, against its places."""
+        event_id = self._filtered_event_id(request)
+        if event_id is None:
+            return []
+        tracks = Track.objects.filter(event=event_id).annotate(
+            taken=Count("participants", filter=Q(participants__status__in=SEAT_HOLDING))
+        )
+        return [
+            {
+                "track": track,
+                "over": track.capacity is not None and track.taken > track.capacity,
+                "url": changelist.get_query_string({"track__id__exact": track.pk}),
+            }
+            for track in tracks
+        ]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Moving people between tracks is offered once the list shows one event.
+        event_id = self._filtered_event_id(request)
+        if event_id is not None and self.has_change_permission(request):
+            for track in Track.objects.filter(event=event_id):
+                action = self._move_to_track_action(track)
+                actions[action.__name__] = (action, action.__name__, action.short_description)
+        return actions
+
+    def _move_to_track_action(self, track):
+        def move(modeladmin, request, queryset):
+            moved = services.move_to_track(queryset, track)
+            taken = track.participants.holding_seats().count()
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d participant moved to “%(track)s”.",
+                    "%(count)d participants moved to “%(track)s”.",
+                    moved,
+                )
+                % {"count": moved, "track": track.title},
+                messages.SUCCESS,
+            )
+            if track.capacity is not None and taken > track.capacity:
+                self.message_user(
+                    request,
+                    gettext("“%(track)s” now has %(taken)d participants for %(places)d places.")
+                    % {"track": track.title, "taken": taken, "places": track.capacity},
+                    messages.WARNING,
+                )
+
+        move.__name__ = f"move_to_track_{track.pk}"
+        move.short_description = gettext("Move to the track “%(track)s”") % {"track": track.title}
+        return move
 
     def _status_counts(self, request, changelist):
         """Each status with its count under every filter but the status one, linked to that status."""

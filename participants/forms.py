@@ -3,9 +3,10 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import ConsentKind, District, Participant, Region
+from .models import SEAT_HOLDING, ConsentKind, District, Participant, Region
 from .services import current_consents
 from .validators import normalise_phone, validate_no_markup, validate_person_name
 
@@ -35,6 +36,7 @@ DETAIL_FIELDS = [
     "position",
     "district",
     "village",
+    "track",
     "phone",
     "email",
     "preferred_channel",
@@ -102,11 +104,12 @@ class ParticipantDetailsForm(forms.ModelForm):
         # A callable: the list is built only when the form is drawn, not for
         # validating a submission (ModelChoiceField checks its queryset).
         self.fields["district"].choices = district_choices
+        self._offer_tracks(event)
         self.fields["full_name"].validators.append(validate_person_name)
         self.fields["badge_name"].validators.append(validate_person_name)
-        for name in DETAIL_FIELDS:
-            if isinstance(self.fields[name], forms.CharField) and name not in ("email", "phone"):
-                self.fields[name].validators.append(validate_no_markup)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and name not in ("email", "phone", "submission_key"):
+                field.validators.append(validate_no_markup)
         if self.instance.pk:
             answers = current_consents(self.instance)
             for kind in ConsentKind:
@@ -119,6 +122,7 @@ class ParticipantDetailsForm(forms.ModelForm):
             ),
             Fieldset(_("Where you come from"), "district", "village"),
             Fieldset(_("How to reach you"), "phone", "email", "preferred_channel", "preferred_language"),
+            *([Fieldset(_("Your discussion track"), "track")] if "track" in self.fields else []),
             Fieldset(
                 _("What you need to take part"),
                 "interpretation_language", "accessibility_needs", "dietary_needs", "childcare_needed",
@@ -130,6 +134,31 @@ class ParticipantDetailsForm(forms.ModelForm):
             ),
             Submit("submit", self.submit_label, css_class="btn-lg w-100"),
         )  # fmt: skip
+
+    def _offer_tracks(self, event):
+        tracks = event.tracks.annotate(
+            taken=Count("participants", filter=Q(participants__status__in=SEAT_HOLDING))
+        ).order_by("order", "pk")
+        if not event.tracks.exists():
+            del self.fields["track"]
+            return
+        field = self.fields["track"]
+        field.queryset = tracks
+        field.empty_label = _("Not decided yet")
+        field.help_text = _("You can change it later through your personal link.")
+        field.label_from_instance = self._track_label
+
+    def _track_label(self, track):
+        if track.is_full(track.taken) and track.pk != self.instance.track_id:
+            return _("%(track)s (full)") % {"track": track.title}
+        return track.title
+
+    def clean_track(self):
+        track = self.cleaned_data["track"]
+        # Checked again, under a lock, when the registration is saved.
+        if track is not None and track.pk != self.instance.track_id and track.is_full(track.taken):
+            raise forms.ValidationError(_("This track is full. Please choose another one."))
+        return track
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -158,7 +187,8 @@ class ParticipantDetailsForm(forms.ModelForm):
             self.add_error("phone", _("Another participant already uses this phone number."))
 
     def details(self):
-        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
+        # An event without tracks asks for none.
+        return {name: self.cleaned_data[name] for name in DETAIL_FIELDS if name in self.fields}
 
     def consents(self):
         return {kind: self.cleaned_data[f"consent_{kind}"] for kind in ConsentKind}

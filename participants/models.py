@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from agenda.models import Event
+from agenda.models import Event, Track
 
 
 def new_access_token():
@@ -177,6 +177,14 @@ class Participant(models.Model):
         verbose_name=_("district or town"),
     )
     village = models.CharField(_("village"), max_length=100, blank=True)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("discussion track"),
+    )
 
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(

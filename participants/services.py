@@ -6,12 +6,14 @@ counted, a waitlist promoted and an email owed the same way whoever acts.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from agenda.models import Event
+from agenda.models import Event, Track
 
 from .models import (
     Category,
@@ -154,6 +156,33 @@ def _seat_status(event):
     return Status.WAITLISTED
 
 
+def check_track_place(track, *, participant=None):
+    """Refuse a full track. Whoever is already in it keeps their place.
+
+    The track's row is locked while counting, so two people never both take
+    its last place. Raises ValidationError on the "track" field.
+    """
+    if track is None or (participant is not None and participant.track_id == track.pk):
+        return
+    track = Track.objects.select_for_update().get(pk=track.pk)
+    if track.is_full(track.participants.holding_seats().count()):
+        raise ValidationError({"track": _("This track is full. Please choose another one.")})
+
+
+@transaction.atomic
+def move_to_track(participants, track):
+    """Organisers move people into a track; returns how many moved.
+
+    Unlike participants, organisers may fill a track beyond its places: they
+    know the room.
+    """
+    return (
+        participants.filter(event=track.event_id)
+        .exclude(track=track)
+        .update(track=track, updated_at=timezone.now())
+    )
+
+
 def _find_existing(event, email, phone):
     # These conditions repeat those of the partial unique indexes (Lower of a
     # non-empty email, a non-empty phone) so that PostgreSQL can use them: one
@@ -177,6 +206,7 @@ def register(event, details, consents, *, language, submission_key=None):
     event = _lock_event(event)
     if submission_key and (repeat := Participant.objects.filter(submission_key=submission_key).first()):
         return RegistrationResult(participant=repeat, status=repeat.status, is_repeat_submission=True)
+    check_track_place(details.get("track"))
 
     existing = _find_existing(event, details.get("email", ""), details.get("phone", ""))
     if existing is not None:
@@ -206,6 +236,7 @@ def accept_invitation(participant, details, consents, *, language):
     """An invited person accepts: their details are updated and they take a seat or join the waiting list."""
     event = _lock_event(participant.event)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_track_place(details.get("track"), participant=participant)
     for field, value in details.items():
         setattr(participant, field, value)
     participant.save()
@@ -220,6 +251,7 @@ def accept_invitation(participant, details, consents, *, language):
 def update_details(participant, details, consents, *, language):
     """A registered person changes their details or needs through their personal page."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_track_place(details.get("track"), participant=participant)
     for field, value in details.items():
         setattr(participant, field, value)
     participant.save()

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -136,13 +137,17 @@ class RegisterView(View):
             return self.render_form(form, status=429)
         if not form.is_valid():
             return self.render_form(form, status=400)
-        result = services.register(
-            self.event,
-            form.details(),
-            form.consents(),
-            language=request.LANGUAGE_CODE,
-            submission_key=form.cleaned_data["submission_key"],
-        )
+        try:
+            result = services.register(
+                self.event,
+                form.details(),
+                form.consents(),
+                language=request.LANGUAGE_CODE,
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:  # the track filled up while the person was typing
+            form.add_error(None, error)
+            return self.render_form(form, status=400)
         if result.participant is not None:
             token = result.participant.access_token
             request.session.setdefault(PERSONAL_LINKS_SESSION_KEY, {})[str(self.event.pk)] = token
@@ -221,17 +226,18 @@ class MyRegistrationView(View):
             return redirect("participants:my_registration", slug=slug)
         if not form.is_valid():
             return self.render_page(form, status=400)
-        if self.is_answering_invitation:
-            participant = services.accept_invitation(
-                self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE
-            )
-            if participant.status == Status.REGISTERED:
-                messages.success(request, _("Thank you: you are registered."))
-            else:
-                messages.warning(request, _("All seats are taken for now: you are on the waiting list."))
-        else:
-            services.update_details(self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE)
+        save = services.accept_invitation if self.is_answering_invitation else services.update_details
+        try:
+            participant = save(self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE)
+        except ValidationError as error:  # the track filled up while the person was typing
+            form.add_error(None, error)
+            return self.render_page(form, status=400)
+        if not self.is_answering_invitation:
             messages.success(request, _("Your changes are saved."))
+        elif participant.status == Status.REGISTERED:
+            messages.success(request, _("Thank you: you are registered."))
+        else:
+            messages.warning(request, _("All seats are taken for now: you are on the waiting list."))
         return redirect("participants:my_registration", slug=slug)
 
     def render_page(self, form, status=200):

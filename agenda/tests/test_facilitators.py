@@ -97,16 +97,16 @@ def test_staff_see_every_session(client):
 def test_session_lists_the_participants_holding_a_seat_with_their_needs(client):
     event = EventFactory()
     facilitator = FacilitatorFactory()
-    session = SessionFactory(
-        event=event, track=TrackFactory(event=event), interpretation_languages=["ky", "ru"], facilitators=[facilitator]
-    )
+    track = TrackFactory(event=event)
+    session = SessionFactory(event=event, track=track, interpretation_languages=["ky", "ru"], facilitators=[facilitator])
     ParticipantFactory(
-        event=event, full_name="Gulnara Esenbaeva", status=Status.REGISTERED, organisation="Community mediation group",
-        interpretation_language="uz",
+        event=event, track=track, full_name="Gulnara Esenbaeva", status=Status.REGISTERED,
+        organisation="Community mediation group", interpretation_language="uz",
     )  # fmt: skip
-    ParticipantFactory(event=event, full_name="Zamira Yuldasheva", status=Status.ATTENDED, at_risk=True)
-    ParticipantFactory(event=event, full_name="Waiting Person", status=Status.WAITLISTED)
-    ParticipantFactory(event=event, full_name="Declined Person", status=Status.DECLINED)
+    ParticipantFactory(event=event, track=track, full_name="Zamira Yuldasheva", status=Status.ATTENDED, at_risk=True)
+    ParticipantFactory(event=event, track=track, full_name="Waiting Person", status=Status.WAITLISTED)
+    ParticipantFactory(event=event, track=track, full_name="Declined Person", status=Status.DECLINED)
+    ParticipantFactory(event=event, track=TrackFactory(event=event), full_name="Other Track", status=Status.REGISTERED)
     ParticipantFactory(full_name="Other Event Person", status=Status.REGISTERED)
     client.force_login(facilitator)
 

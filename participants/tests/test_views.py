@@ -3,7 +3,6 @@ import re
 import uuid
 
 import pytest
-from django.core.cache import caches
 from django.utils import timezone
 
 from agenda.tests.factories import EventFactory
@@ -13,24 +12,6 @@ from participants.models import ConsentKind, Participant, ParticipantEmail, Stat
 from .factories import DistrictFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    caches["ratelimit"].clear()
-    caches["local"].clear()
-
-
-@pytest.fixture
-def open_event():
-    now = timezone.now()
-    return EventFactory(
-        slug="batken-dialogue",
-        open_registration=True,
-        registration_opens_at=now - datetime.timedelta(days=1),
-        registration_closes_at=now + datetime.timedelta(days=10),
-        capacity=30,
-    )
 
 
 def form_data(event, **overrides):
