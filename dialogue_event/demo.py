@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.crypto import get_random_string
 
 from agenda.models import Event, Session, Track
+from participants import services
 from participants.models import Category, Channel, District, Participant
 from participants.validators import normalise_phone
 
@@ -383,4 +384,5 @@ def _add_invitees(event, report):
             },
         )
         if created:
+            services.record_added(participant, how="demo data")
             report.created.append(full_name)

@@ -330,6 +330,11 @@ class ParticipantAdmin(ImportExportModelAdmin):
             return results, may_have_duplicates
         return results | queryset.filter(phone=phone), may_have_duplicates
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.record_added(obj, by=request.user, how="added by an organiser")
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Consent:
             return super().save_formset(request, form, formset, change)

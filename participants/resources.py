@@ -364,6 +364,11 @@ class ParticipantResource(resources.ModelResource):
         # spreadsheet's.
         return not any(cell_text(value) for value in row.values())
 
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create:
+            services.record_added(instance, by=kwargs.get("user"), how="imported from a list")
+
     def init_instance(self, row=None):
         return Participant(event=self.event, status=Status.INVITED, source=Source.INVITATION)
 

@@ -92,6 +92,11 @@ def change_status(participant, new_status, *, by=None, note=""):
     participant.save()
 
 
+def record_added(participant, *, by=None, how):
+    """The first line of a person's history: how they came onto the list, and in which status."""
+    StatusChange.objects.create(participant=participant, to_status=participant.status, changed_by=by, note=how)
+
+
 def queue_email(participant, kind, *, key=None):
     """Owe the participant an email of this kind; send it once the transaction commits.
 
@@ -225,7 +230,7 @@ def register(event, details, consents, *, language, submission_key=None):
         registered_at=timezone.now(),
         **details,
     )
-    StatusChange.objects.create(participant=participant, to_status=status, note="public registration form")
+    record_added(participant, how="public registration form")
     record_consents(participant, consents, language=language, earlier={})
     _email_for_status(participant)
     return RegistrationResult(participant=participant, status=status)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agenda.tests.factories import EventFactory
 from dialogue_event.roles import ensure_role_groups
 from participants import services
-from participants.models import ConsentKind, EmailKind, Source, Status
+from participants.models import ConsentKind, EmailKind, Source, Status, StatusChange
 from participants.resources import EXPORT_COLUMNS
 
 from .factories import ParticipantFactory
@@ -156,6 +156,11 @@ def test_import_of_a_clean_file_adds_invitees_only_after_confirmation(organiser_
     assert aigul.district.name_en == "Leilek district"
     assert aigul.preferred_channel == "whatsapp"
     assert set(event.participants.values_list("status", "source")) == {(Status.INVITED, Source.INVITATION)}
+    first_steps = StatusChange.objects.filter(participant__event=event)
+    assert set(first_steps.values_list("to_status", "changed_by__username", "note")) == {
+        (Status.INVITED, "organiser", "imported from a list")
+    }
+    assert first_steps.count() == 2
 
 
 def test_example_invitee_list_imports_into_a_fresh_event(organiser_client):
@@ -399,3 +404,15 @@ def test_staff_without_participant_permissions_sees_no_participant_data(client, 
     assert client.get(EXPORT_URL).status_code == 403
     assert export(client, CSV_FORMAT).status_code == 403
     assert client.get(IMPORT_URL).status_code == 403
+
+
+def test_participant_added_by_hand_starts_a_history_naming_the_organiser(organiser_client):
+    event = EventFactory()
+    data = change_form_data(organiser_client.get(CHANGELIST_URL + "add/"))
+    data.update({"event": event.pk, "full_name": "Нургүл Асанова", "phone": "0555 987 654"})
+
+    response = organiser_client.post(CHANGELIST_URL + "add/", data)
+
+    assert response.status_code == 302, page_text(response)
+    step = StatusChange.objects.get(participant__full_name="Нургүл Асанова")
+    assert (step.from_status, step.to_status, step.changed_by.username) == ("", Status.INVITED, "organiser")
