@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "axes",
+    "simple_history",
     # The project package holds what belongs to no single area: the health
     # check, the database bootstrap command and the demo loader.
     "dialogue_event",

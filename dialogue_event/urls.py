@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("participants.urls")),
+    path("", include("recommendations.urls")),
 )
 
 admin.site.site_header = _("Dialogue administration")

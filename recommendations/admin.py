@@ -1,0 +1,323 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from simple_history.admin import SimpleHistoryAdmin
+
+from agenda.models import Event
+
+from . import services
+from .models import (
+    Addressee,
+    EventFramework,
+    Framework,
+    FrameworkArea,
+    Quote,
+    Recommendation,
+    RecommendationStatus,
+    SessionReport,
+    TargetGroup,
+)
+
+
+class FrameworkAreaInline(TranslationTabularInline):
+    model = FrameworkArea
+    extra = 0
+    fields = ("order", "number", "title", "description")
+
+
+@admin.register(Framework)
+class FrameworkAdmin(TranslationAdmin):
+    list_display = ("short_name", "name", "valid_from", "valid_until", "is_default")
+    inlines = [FrameworkAreaInline]
+    prepopulated_fields = {"slug": ("short_name_en",)}
+
+
+@admin.register(EventFramework)
+class EventFrameworkAdmin(admin.ModelAdmin):
+    list_display = ("event", "framework")
+
+
+@admin.register(Addressee, TargetGroup)
+class ChoiceListAdmin(TranslationAdmin):
+    list_display = ("name", "order", "is_active")
+    list_editable = ("order", "is_active")
+
+
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    extra = 0
+    fields = ("participant", "language", "text", "created_by")
+    readonly_fields = ("created_by",)
+    raw_id_fields = ("participant",)
+
+
+@admin.register(SessionReport)
+class SessionReportAdmin(SimpleHistoryAdmin):
+    list_display = ("session", "women_count", "men_count", "other_count", "updated_at", "updated_by")
+    list_filter = (("session__event", admin.RelatedOnlyFieldListFilter),)
+    readonly_fields = ("session", "updated_by", "updated_at")
+    fields = ("session", "key_points", ("women_count", "men_count", "other_count"), "updated_by", "updated_at")
+    inlines = [QuoteInline]
+
+    def has_add_permission(self, request):
+        return False  # Reports are written on the facilitators' page of each session.
+
+
+class NotRetainForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why they are not retained"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept with each recommendation; the facilitators see it."),
+    )
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Recommendation.objects.none(),
+        label=_("Keep this one; merge the others into it"),
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = queryset
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "status", "track", "framework_area", "priority", "session", "created_by")
+    list_filter = (
+        ("session__event", admin.RelatedOnlyFieldListFilter),
+        ("session__track", admin.RelatedOnlyFieldListFilter),
+        ("framework_area", admin.RelatedOnlyFieldListFilter),
+        "addressees",
+        "status",
+        "priority",
+        "geographic_scope",
+    )
+    search_fields = ("text", "translation_en", "translation_ru", "translation_ky", "measure", "indicator")
+    list_select_related = ("session__track", "framework_area", "created_by")
+    filter_horizontal = ("addressees", "target_groups")
+    readonly_fields = (
+        "session",
+        "status",
+        "merged_into",
+        "not_retained_reason",
+        "created_by",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("session", "status", "merged_into", "not_retained_reason")}),
+        (_("What it says"), {"fields": ("language", "text", "translation_en", "translation_ru", "translation_ky")}),
+        (
+            _("As a row of the plan"),
+            {
+                "fields": (
+                    "measure",
+                    "indicator",
+                    "framework_area",
+                    "addressees",
+                    ("geographic_scope", "place"),
+                    "target_groups",
+                    ("priority", "timeframe"),
+                )
+            },
+        ),
+        (
+            _("Who and when"),
+            {"fields": (("created_by", "created_at"), ("submitted_by", "submitted_at"), ("reviewed_by", "reviewed_at"))},
+        ),
+    )
+    actions = ["accept_selected", "not_retain_selected", "merge_selected"]
+
+    def has_add_permission(self, request):
+        return False  # Recommendations come from a session's facilitators.
+
+    @admin.display(description=_("track"), ordering="session__track__order")
+    def track(self, recommendation):
+        return recommendation.session.track or _("Plenary")
+
+    def _each(self, request, queryset, step):
+        """Apply one service to each selected recommendation; report what was done and what was refused."""
+        done = 0
+        for recommendation in queryset:
+            try:
+                step(recommendation)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                done += 1
+        return done
+
+    @admin.action(description=_("Accept the selected recommendations"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        done = self._each(request, queryset, lambda r: services.accept(r, by=request.user))
+        if done:
+            messages.success(
+                request, ngettext("%(count)d recommendation accepted.", "%(count)d recommendations accepted.", done) % {"count": done}
+            )
+
+    @admin.action(description=_("Do not retain the selected recommendations…"), permissions=["change"])
+    def not_retain_selected(self, request, queryset):
+        form = NotRetainForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done = self._each(request, queryset, lambda r: services.not_retain(r, by=request.user, reason=reason))
+            if done:
+                messages.success(
+                    request,
+                    ngettext("%(count)d recommendation not retained.", "%(count)d recommendations not retained.", done)
+                    % {"count": done},
+                )
+            return None
+        return self._intermediate(request, queryset, "not_retain_selected", form, _("Do not retain recommendations"))
+
+    @admin.action(description=_("Merge the selected recommendations into one…"), permissions=["change"])
+    def merge_selected(self, request, queryset):
+        queryset = queryset.select_related("session__track")
+        if len(queryset) < 2:
+            messages.warning(request, _gettext("Select at least two recommendations to merge."))
+            return None
+        if len({recommendation.session.event_id for recommendation in queryset}) > 1:
+            messages.error(request, _gettext("Recommendations can only be merged with one of the same event."))
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, queryset=queryset)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            others = queryset.exclude(pk=target.pk)
+            done = self._each(request, others, lambda r: services.merge(r, into=target, by=request.user))
+            if done:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d recommendation merged into “%(target)s”.",
+                        "%(count)d recommendations merged into “%(target)s”.",
+                        done,
+                    )
+                    % {"count": done, "target": target},
+                )
+            return None
+        return self._intermediate(request, queryset, "merge_selected", form, _("Merge recommendations"))
+
+    def _intermediate(self, request, queryset, action, form, title):
+        return TemplateResponse(
+            request,
+            "admin/recommendations/recommendation/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "queryset": queryset,
+                "form": form,
+                "action": action,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "consolidate/",
+                self.admin_site.admin_view(self.consolidate_view),
+                name="recommendations_recommendation_consolidate",
+            )
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "consolidate_url": reverse("admin:recommendations_recommendation_consolidate")}
+        return super().changelist_view(request, extra_context)
+
+    def consolidate_view(self, request):
+        """All recommendations of an event, by track and framework area, with counts; select and act on them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        events = Event.objects.order_by("-starts_at")
+        event = events.filter(pk=request.GET.get("event")).first() if request.GET.get("event", "").isdigit() else None
+        event = event or events.filter(sessions__recommendations__isnull=False).first() or events.first()
+        if request.method == "POST":
+            return self._consolidation_action(request, event)
+
+        recommendations = (
+            Recommendation.objects.for_event(event)
+            .select_related("session__track", "framework_area", "merged_into")
+            .prefetch_related("addressees")
+            .order_by("session__track__order", "session__track", "framework_area__order", "created_at", "pk")
+        )
+        addressee = request.GET.get("addressee", "")
+        if addressee.isdigit():
+            recommendations = recommendations.filter(addressees=addressee)
+        status_counts = dict(recommendations.order_by().values_list("status").annotate(n=Count("pk")))
+        status = request.GET.get("status", "")
+        if status in RecommendationStatus.values:
+            recommendations = recommendations.filter(status=status)
+
+        tracks = {}
+        for recommendation in recommendations:
+            areas = tracks.setdefault(recommendation.session.track, {})
+            areas.setdefault(recommendation.framework_area, []).append(recommendation)
+        groups = [
+            {
+                "track": track,
+                "count": sum(len(items) for items in areas.values()),
+                "areas": [{"area": area, "items": items, "count": len(items)} for area, items in areas.items()],
+            }
+            for track, areas in tracks.items()
+        ]
+        return TemplateResponse(
+            request,
+            "admin/recommendations/recommendation/consolidate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Consolidate recommendations"),
+                "opts": self.model._meta,
+                "event": event,
+                "events": events,
+                "addressees": Addressee.objects.all(),
+                "addressee": addressee,
+                "statuses": [(value, label, status_counts.get(value, 0)) for value, label in RecommendationStatus.choices],
+                "status": status,
+                "total": sum(status_counts.values()),
+                "shown": sum(group["count"] for group in groups),
+                "groups": groups,
+                "can_change": self.has_change_permission(request),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "actions": [
+                    ("accept_selected", self.accept_selected.short_description),
+                    ("not_retain_selected", self.not_retain_selected.short_description),
+                    ("merge_selected", self.merge_selected.short_description),
+                ],
+            },
+        )
+
+    def _consolidation_action(self, request, event):
+        # The same actions as the list's, on the recommendations ticked on this page.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        action = {
+            "accept_selected": self.accept_selected,
+            "not_retain_selected": self.not_retain_selected,
+            "merge_selected": self.merge_selected,
+        }.get(request.POST.get("action"))
+        selected = Recommendation.objects.for_event(event).filter(
+            pk__in=[pk for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()]
+        )
+        if action is None or not selected.exists():
+            messages.warning(request, _gettext("Tick some recommendations and choose what to do with them."))
+        else:
+            response = action(request, selected)
+            if response is not None:
+                return response
+        return redirect(request.get_full_path())

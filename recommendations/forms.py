@@ -1,0 +1,119 @@
+from django import forms
+from django.http import QueryDict
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Language
+
+from .models import Addressee, Framework, FrameworkArea, Quote, Recommendation, SessionReport, TargetGroup, quotable_participants
+
+
+def typed_values(post):
+    """A form's submitted values as JSON can keep them: every value of every field, the CSRF token left out."""
+    return {name: post.getlist(name) for name in post if name != "csrfmiddlewaretoken"}
+
+
+def initial_from_typed(form_class, typed, **form_kwargs):
+    """The values a person typed, as a form's initial values, so a restored draft shows them without error messages."""
+    data = QueryDict(mutable=True)
+    for name, values in typed.items():
+        data.setlist(name, values)
+    form = form_class(**form_kwargs)
+    return {
+        name: field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+        for name, field in form.fields.items()
+        if form.add_prefix(name) in data
+    }
+
+
+class CountInput(forms.NumberInput):
+    def __init__(self):
+        super().__init__(attrs={"min": 0, "inputmode": "numeric"})
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = SessionReport
+        fields = ["key_points", "women_count", "men_count", "other_count"]
+        widgets = {
+            "key_points": forms.Textarea(attrs={"rows": 8}),
+            "women_count": CountInput(),
+            "men_count": CountInput(),
+            "other_count": CountInput(),
+        }
+
+
+class QuoteForm(forms.ModelForm):
+    class Meta:
+        model = Quote
+        fields = ["participant", "language", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only people who said yes to being quoted are offered, and only they are accepted.
+        self.fields["participant"].queryset = quotable_participants(session.event_id)
+        self.fields["participant"].help_text = _("Only the people who agreed to be quoted are listed.")
+        # A new record's blank language would otherwise override the field's initial value.
+        self.initial["language"] = self.initial.get("language") or translation.get_language()
+
+
+def _offered(model, instance, field):
+    """The active choices, and those the recommendation already has even if no longer offered."""
+    queryset = model.objects.filter(is_active=True)
+    if instance.pk:
+        queryset = queryset | model.objects.filter(pk__in=getattr(instance, field).values("pk"))
+    return queryset.distinct()
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = [
+            "text",
+            "language",
+            "measure",
+            "indicator",
+            "framework_area",
+            "addressees",
+            "geographic_scope",
+            "place",
+            "target_groups",
+            "priority",
+            "timeframe",
+            "translation_en",
+            "translation_ru",
+            "translation_ky",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "measure": forms.Textarea(attrs={"rows": 2}),
+            "indicator": forms.Textarea(attrs={"rows": 2}),
+            "framework_area": forms.RadioSelect,
+            "addressees": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "translation_en": forms.Textarea(attrs={"rows": 3}),
+            "translation_ru": forms.Textarea(attrs={"rows": 3}),
+            "translation_ky": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    translation_fields = ("translation_en", "translation_ru", "translation_ky")
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        framework = Framework.for_event(session.event)
+        self.fields["framework_area"].queryset = (
+            FrameworkArea.objects.filter(framework=framework) if framework else FrameworkArea.objects.none()
+        )
+        self.fields["framework_area"].empty_label = _("Not decided yet")
+        self.fields["addressees"].queryset = _offered(Addressee, self.instance, "addressees")
+        self.fields["target_groups"].queryset = _offered(TargetGroup, self.instance, "target_groups")
+        self.fields["timeframe"].choices = [("", _("Not said"))] + self.fields["timeframe"].choices[1:]
+        self.initial["language"] = self.initial.get("language") or translation.get_language()
+        self.fields["language"].choices = Language.choices
+
+    def main_fields(self):
+        return [field for field in self if field.name not in self.translation_fields]
+
+    def translation_bound_fields(self):
+        return [self[name] for name in self.translation_fields]

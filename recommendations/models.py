@@ -1,0 +1,373 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agenda.models import Event, Session
+from participants.models import Consent, ConsentKind, Language, Participant
+
+
+class Framework(models.Model):
+    """A policy framework recommendations are sorted by, in one version.
+
+    A new national action plan is a new Framework, never an edit of the old
+    one: the recommendations of past events keep the areas they were given.
+    """
+
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100)
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    valid_from = models.PositiveSmallIntegerField(_("in force from (year)"), null=True, blank=True)
+    valid_until = models.PositiveSmallIntegerField(_("in force until (year)"), null=True, blank=True)
+    is_default = models.BooleanField(
+        _("default"), default=False, help_text=_("Used by events for which the organisers have not chosen a framework.")
+    )
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="framework_single_default",
+                violation_error_message=_("Only one framework can be the default."),
+            )
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+    @classmethod
+    def for_event(cls, event):
+        """The framework an event's recommendations are sorted by: its own choice, or the default."""
+        chosen = EventFramework.objects.filter(event=event).select_related("framework").first()
+        return chosen.framework if chosen else cls.objects.filter(is_default=True).first()
+
+
+class FrameworkArea(models.Model):
+    """One pillar or objective of a framework: the NAP matrix's first column."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas", verbose_name=_("framework"))
+    number = models.CharField(_("number"), max_length=10, help_text=_("As the plan numbers it, for example 1 or 2.3."))
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("framework area")
+        verbose_name_plural = _("framework areas")
+        ordering = ["framework", "order", "number"]
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="framework_area_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class EventFramework(models.Model):
+    """The framework an event chose (kept here so the agenda app need not know about frameworks)."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="framework_choice", verbose_name=_("event"))
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="event_choices", verbose_name=_("framework")
+    )
+
+    class Meta:
+        verbose_name = _("framework of an event")
+        verbose_name_plural = _("frameworks of events")
+
+    def __str__(self):
+        return f"{self.event}: {self.framework}"
+
+
+class Addressee(models.Model):
+    """Who a recommendation asks to act (the NAP's responsible body); organisers edit the list."""
+
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True, help_text=_("Untick to stop offering it on new recommendations."))
+
+    class Meta:
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TargetGroup(models.Model):
+    """Whom a recommendation is for (women, youth, border communities...); organisers edit the list."""
+
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True, help_text=_("Untick to stop offering it on new recommendations."))
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionReport(models.Model):
+    """What the facilitators wrote down about one session."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="report", verbose_name=_("session"))
+    key_points = models.TextField(_("key points of the discussion"), blank=True)
+    women_count = models.PositiveIntegerField(_("women"), null=True, blank=True)
+    men_count = models.PositiveIntegerField(_("men"), null=True, blank=True)
+    other_count = models.PositiveIntegerField(_("other or not said"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("session report")
+        verbose_name_plural = _("session reports")
+        ordering = ["session__event", "session__starts_at", "pk"]
+
+    def __str__(self):
+        return str(self.session)
+
+    @property
+    def participant_count(self):
+        counts = [self.women_count, self.men_count, self.other_count]
+        return None if all(count is None for count in counts) else sum(count or 0 for count in counts)
+
+
+def latest_consent(kind, participant="pk"):
+    """A participant's latest answer to one consent question, for annotating a queryset."""
+    return Subquery(
+        Consent.objects.filter(participant=OuterRef(participant), kind=kind)
+        .order_by("-recorded_at", "-pk")
+        .values("given")[:1]
+    )
+
+
+def quotable_participants(event):
+    """The people of an event who may be quoted: their latest media consent is yes, and nobody marked them at risk."""
+    return (
+        Participant.objects.filter(event=event, at_risk=False)
+        .annotate(media_consent=latest_consent(ConsentKind.MEDIA))
+        .filter(media_consent=True)
+        .order_by("full_name", "pk")
+    )
+
+
+class QuoteQuerySet(models.QuerySet):
+    def publishable(self):
+        """Quotes whose speaker still consents now: a withdrawal takes a quote out of every document."""
+        return (
+            self.filter(participant__at_risk=False)
+            .annotate(speaker_consents=latest_consent(ConsentKind.MEDIA, participant="participant"))
+            .filter(speaker_consents=True)
+        )
+
+
+class Quote(models.Model):
+    """Something a participant said that the report repeats in her words, with her consent."""
+
+    report = models.ForeignKey(SessionReport, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("report"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="quotes", verbose_name=_("who said it")
+    )
+    text = models.TextField(_("quote"), max_length=2000)
+    language = models.CharField(_("language it was said in"), max_length=2, choices=Language.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("written down by")
+    )
+
+    objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.participant}: {self.text[:60]}"
+
+    def clean(self):
+        if self.participant_id is None or self.report_id is None:
+            return
+        if not quotable_participants(self.report.session.event_id).filter(pk=self.participant_id).exists():
+            raise ValidationError(
+                {"participant": _("Only people of this event who agreed to be quoted can be quoted.")}
+            )
+
+
+class GeographicScope(models.TextChoices):
+    NATIONAL = "national", _("National")
+    OBLAST = "oblast", _("Oblast")
+    DISTRICT = "district", _("District or town")
+    VILLAGE = "village", _("Village (aiyl aimak)")
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class Timeframe(models.TextChoices):
+    SIX_MONTHS = "six_months", _("Within six months")
+    ONE_YEAR = "one_year", _("Within a year")
+    PLAN_PERIOD = "plan_period", _("Within the plan's period")
+    ONGOING = "ongoing", _("Ongoing")
+
+
+class RecommendationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    MERGED = "merged", _("Merged into another")
+    NOT_RETAINED = "not_retained", _("Not retained")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def for_event(self, event):
+        return self.filter(session__event=event)
+
+
+class Recommendation(models.Model):
+    """A recommendation shaped like a row of the NAP matrix, so that it can go into the plan as it is."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("session it came from")
+    )
+    text = models.TextField(_("recommendation"), help_text=_("As it was said, in the language it was said in."))
+    language = models.CharField(_("language it was said in"), max_length=2, choices=Language.choices)
+    translation_en = models.TextField(_("in English"), blank=True)
+    translation_ru = models.TextField(_("in Russian"), blank=True)
+    translation_ky = models.TextField(_("in Kyrgyz"), blank=True)
+    measure = models.TextField(_("measure"), blank=True, help_text=_("What should be done."))
+    indicator = models.TextField(_("indicator"), blank=True, help_text=_("How one will know it was done."))
+    framework_area = models.ForeignKey(
+        FrameworkArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("framework area"),
+    )
+    geographic_scope = models.CharField(
+        _("geographic scope"), max_length=10, choices=GeographicScope.choices, default=GeographicScope.NATIONAL
+    )
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Which oblast, district or village, if not national.")
+    )
+    addressees = models.ManyToManyField(
+        Addressee, blank=True, related_name="recommendations", verbose_name=_("addressed to")
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="recommendations", verbose_name=_("target groups")
+    )
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    timeframe = models.CharField(_("timeframe"), max_length=15, choices=Timeframe.choices, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=15, choices=RecommendationStatus.choices, default=RecommendationStatus.DRAFT
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    not_retained_reason = models.TextField(_("why it was not retained"), blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("written by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewed by")
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[addressees, target_groups])
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["session__event", "session__track__order", "framework_area__order", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=RecommendationStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=RecommendationStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="recommendation_merged_has_target",
+                violation_error_message=_("A merged recommendation points to the one it was merged into, and only it does."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RecommendationStatus.NOT_RETAINED) | ~Q(not_retained_reason=""),
+                name="recommendation_not_retained_has_reason",
+                violation_error_message=_("Say why the recommendation is not retained."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    @property
+    def event(self):
+        return self.session.event
+
+    def text_in(self, language):
+        """The recommendation in a language: the original if it was said in it, else its translation, else the original."""
+        if language == self.language:
+            return self.text
+        return getattr(self, f"translation_{language}", "") or self.text
+
+    def clean(self):
+        if self.language and getattr(self, f"translation_{self.language}", ""):
+            raise ValidationError(
+                {f"translation_{self.language}": _("This is the language it was said in: the text above is the original.")}
+            )
+
+
+class FormDraft(models.Model):
+    """What a person typed into a form and has not saved yet, kept as it was typed.
+
+    Kept apart from the record itself because half-typed input need not be
+    valid (a count typed as "1o", an empty required field), and a dropped
+    connection must lose none of it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    key = models.CharField(_("form"), max_length=100)
+    data = models.JSONField(_("typed values"))
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unsaved form")
+        verbose_name_plural = _("unsaved forms")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="form_draft_unique_per_user")]
+
+    def __str__(self):
+        return self.key

@@ -1,0 +1,249 @@
+"""The recommendations' rules: who may write what, and how a recommendation moves from draft to decision.
+
+Facilitators' pages, the admin's actions and the tests all call these, so
+that every step checks the same allowed transitions and records who took it
+(in the row itself and in its django-simple-history history).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import Session
+
+from .models import FormDraft, Quote, Recommendation, SessionReport, quotable_participants
+from .models import RecommendationStatus as Status
+
+# The statuses each step may start from.
+ALLOWED_FROM = {
+    "submit": {Status.DRAFT},
+    "accept": {Status.SUBMITTED, Status.NOT_RETAINED},
+    "merge": {Status.SUBMITTED, Status.ACCEPTED},
+    "not_retain": {Status.SUBMITTED, Status.ACCEPTED},
+}
+# What a recommendation may be merged into: one still in the running.
+MERGE_TARGET_STATUSES = {Status.SUBMITTED, Status.ACCEPTED}
+
+
+class TransitionNotAllowed(ValidationError):
+    pass
+
+
+def is_organiser(user):
+    return user.is_active and user.is_staff and user.has_perm("recommendations.change_recommendation")
+
+
+def sessions_for_reporting(user):
+    """The sessions whose report a user may write: those they facilitate or report on; organisers, all of them.
+
+    Every facilitators' page looks a session up in this queryset, so that
+    another session's address, typed or tampered with, is simply not found.
+    """
+    sessions = Session.objects.filter(is_break=False).select_related("event", "track")
+    if is_organiser(user):
+        return sessions
+    if not user.is_authenticated:
+        return sessions.none()
+    facilitated = Session.objects.filter(facilitators=user).values("pk")
+    return sessions.filter(Q(pk__in=facilitated) | Q(rapporteur=user))
+
+
+def report_is_open(session, now=None):
+    """A session's results are written once it has started, not before."""
+    return session.starts_at <= (now or timezone.now())
+
+
+def _require_open_report(session):
+    if not report_is_open(session):
+        raise ValidationError(_("The report can be written once the session has started."))
+
+
+def _require_organiser(user):
+    if not is_organiser(user):
+        raise PermissionDenied(_("Only organisers review recommendations."))
+
+
+def _record(instance, by, reason):
+    # django-simple-history reads these when the instance is saved.
+    instance._history_user = by
+    instance._change_reason = reason
+
+
+def _lock(recommendation):
+    return Recommendation.objects.select_for_update().select_related("session").get(pk=recommendation.pk)
+
+
+def _check_transition(recommendation, step):
+    if recommendation.status in ALLOWED_FROM[step]:
+        return
+    messages = {
+        "submit": _("“%(recommendation)s” cannot be submitted: its status is “%(status)s”."),
+        "accept": _("“%(recommendation)s” cannot be accepted: its status is “%(status)s”."),
+        "merge": _("“%(recommendation)s” cannot be merged: its status is “%(status)s”."),
+        "not_retain": _("“%(recommendation)s” cannot be set aside: its status is “%(status)s”."),
+    }
+    raise TransitionNotAllowed(
+        messages[step] % {"recommendation": recommendation, "status": recommendation.get_status_display()}
+    )
+
+
+@transaction.atomic
+def save_report(session, *, by, **fields):
+    """Create or update a session's report with the given fields (key points, counts by gender)."""
+    _require_open_report(session)
+    report = SessionReport.objects.select_for_update().filter(session=session).first() or SessionReport(session=session)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.updated_by = by
+    _record(report, by, "report saved")
+    report.save()
+    return report
+
+
+@transaction.atomic
+def add_quote(session, *, by, participant, text, language):
+    """Add a quote to the session's report; only a person whose latest media consent is yes can be quoted."""
+    _require_open_report(session)
+    if not quotable_participants(session.event_id).filter(pk=participant.pk).exists():
+        raise ValidationError({"participant": _("Only people of this event who agreed to be quoted can be quoted.")})
+    report, _created = SessionReport.objects.get_or_create(session=session, defaults={"updated_by": by})
+    quote = Quote(report=report, participant=participant, text=text, language=language, created_by=by)
+    _record(quote, by, "quote added")
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def delete_quote(quote, *, by):
+    _record(quote, by, "quote removed")
+    quote.delete()
+
+
+@transaction.atomic
+def add_recommendation(session, *, by, addressees=(), target_groups=(), **fields):
+    """A facilitator writes down a new recommendation; it starts as a draft."""
+    _require_open_report(session)
+    recommendation = Recommendation(session=session, created_by=by, status=Status.DRAFT, **fields)
+    recommendation.full_clean(exclude=["addressees", "target_groups"])
+    _record(recommendation, by, "written")
+    recommendation.save()
+    recommendation.addressees.set(addressees)
+    recommendation.target_groups.set(target_groups)
+    return recommendation
+
+
+@transaction.atomic
+def edit_recommendation(recommendation, *, by, addressees=None, target_groups=None, **fields):
+    """Change a draft. Once submitted, a recommendation is the organisers' to review, not to be rewritten."""
+    recommendation = _lock(recommendation)
+    if recommendation.status != Status.DRAFT:
+        raise TransitionNotAllowed(_("Only a draft can be changed: this recommendation has been submitted."))
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    recommendation.full_clean(exclude=["addressees", "target_groups"])
+    _record(recommendation, by, "edited")
+    recommendation.save()
+    if addressees is not None:
+        recommendation.addressees.set(addressees)
+    if target_groups is not None:
+        recommendation.target_groups.set(target_groups)
+    return recommendation
+
+
+@transaction.atomic
+def delete_draft(recommendation, *, by):
+    """A facilitator throws away a draft (a duplicate, a slip); what was submitted stays for the record."""
+    recommendation = _lock(recommendation)
+    if recommendation.status != Status.DRAFT:
+        raise TransitionNotAllowed(_("Only a draft can be deleted: this recommendation has been submitted."))
+    _record(recommendation, by, "draft deleted")
+    recommendation.delete()
+
+
+@transaction.atomic
+def submit(recommendation, *, by):
+    """The facilitator hands a draft to the organisers for review."""
+    recommendation = _lock(recommendation)
+    _check_transition(recommendation, "submit")
+    recommendation.status = Status.SUBMITTED
+    recommendation.submitted_at = timezone.now()
+    recommendation.submitted_by = by
+    _record(recommendation, by, "submitted")
+    recommendation.save()
+    return recommendation
+
+
+def _review(recommendation, by, status, reason):
+    recommendation.status = status
+    recommendation.reviewed_at = timezone.now()
+    recommendation.reviewed_by = by
+    _record(recommendation, by, reason)
+    recommendation.save()
+    return recommendation
+
+
+@transaction.atomic
+def accept(recommendation, *, by):
+    """An organiser retains the recommendation for the outcome document."""
+    _require_organiser(by)
+    recommendation = _lock(recommendation)
+    _check_transition(recommendation, "accept")
+    recommendation.not_retained_reason = ""
+    return _review(recommendation, by, Status.ACCEPTED, "accepted")
+
+
+@transaction.atomic
+def not_retain(recommendation, *, by, reason):
+    """An organiser sets the recommendation aside, saying why."""
+    _require_organiser(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the recommendation is not retained."))
+    recommendation = _lock(recommendation)
+    _check_transition(recommendation, "not_retain")
+    recommendation.not_retained_reason = reason
+    return _review(recommendation, by, Status.NOT_RETAINED, "not retained")
+
+
+@transaction.atomic
+def merge(recommendation, *, into, by):
+    """An organiser folds a duplicate into another recommendation of the same event; it keeps a link to it."""
+    _require_organiser(by)
+    # Both rows locked in a fixed order, so two organisers merging a pair either way round cannot deadlock.
+    locked = {
+        row.pk: row
+        for row in Recommendation.objects.select_for_update()
+        .select_related("session")
+        .filter(pk__in=[recommendation.pk, into.pk])
+        .order_by("pk")
+    }
+    recommendation, into = locked[recommendation.pk], locked[into.pk]
+    _check_transition(recommendation, "merge")
+    if into.pk == recommendation.pk:
+        raise TransitionNotAllowed(_("A recommendation cannot be merged into itself."))
+    if into.session.event_id != recommendation.session.event_id:
+        raise TransitionNotAllowed(_("Recommendations can only be merged with one of the same event."))
+    if into.status not in MERGE_TARGET_STATUSES:
+        raise TransitionNotAllowed(
+            _("“%(recommendation)s” cannot be merged into: its status is “%(status)s”. Choose a submitted or accepted one.")
+            % {"recommendation": into, "status": into.get_status_display()}
+        )
+    recommendation.merged_into = into
+    recommendation.not_retained_reason = ""
+    return _review(recommendation, by, Status.MERGED, f"merged into #{into.pk}")
+
+
+def form_draft(user, key):
+    return FormDraft.objects.filter(user=user, key=key).first()
+
+
+def save_form_draft(user, key, data):
+    """Keep what a person typed, valid or not, until they save it for real."""
+    draft, _created = FormDraft.objects.update_or_create(user=user, key=key, defaults={"data": data})
+    return draft
+
+
+def discard_form_draft(user, key):
+    FormDraft.objects.filter(user=user, key=key).delete()

@@ -1,0 +1,52 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recommendations"
+
+# Under the facilitators' pages of the agenda: /<language>/facilitate/sessions/<id>/report/
+urlpatterns = [
+    path("facilitate/sessions/<int:session_pk>/report/", views.ReportView.as_view(), name="session_report"),
+    path(
+        "facilitate/sessions/<int:session_pk>/report/draft/",
+        views.FormDraftView.as_view(),
+        {"form": "report"},
+        name="report_draft",
+    ),
+    path("facilitate/sessions/<int:session_pk>/quotes/", views.QuoteAddView.as_view(), name="add_quote"),
+    path(
+        "facilitate/sessions/<int:session_pk>/quotes/<int:pk>/delete/",
+        views.QuoteDeleteView.as_view(),
+        name="delete_quote",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/new/",
+        views.RecommendationFormView.as_view(),
+        name="add_recommendation",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/new/draft/",
+        views.FormDraftView.as_view(),
+        name="new_recommendation_draft",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/<int:pk>/",
+        views.RecommendationFormView.as_view(),
+        name="edit_recommendation",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/<int:pk>/draft/",
+        views.FormDraftView.as_view(),
+        name="recommendation_draft",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/<int:pk>/delete/",
+        views.RecommendationDeleteView.as_view(),
+        name="delete_recommendation",
+    ),
+    path(
+        "facilitate/sessions/<int:session_pk>/recommendations/<int:pk>/submit/",
+        views.RecommendationSubmitView.as_view(),
+        name="submit_recommendation",
+    ),
+]
