@@ -133,3 +133,16 @@ def test_facilitator_logs_out_back_to_the_login_page(client):
     assert response.status_code == 302
     assert response["Location"] == url("facilitator_login")
     assert client.get(url("facilitator_sessions")).status_code == 302
+
+
+def test_facilitators_page_links_each_discussion_to_its_report_but_not_breaks(client):
+    facilitator = FacilitatorFactory()
+    event = EventFactory()
+    session = SessionFactory(event=event, facilitators=[facilitator])
+    SessionFactory(event=event, is_break=True, track=None, facilitators=[facilitator], starts_at=session.ends_at)
+    client.force_login(facilitator)
+
+    page = client.get(url("facilitator_sessions")).content.decode()
+
+    assert page.count("Report and recommendations") == 1
+    assert f'href="/en/facilitate/sessions/{session.pk}/report/"' in page
