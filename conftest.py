@@ -35,7 +35,14 @@ def celery_worker_process(tmp_path):
     with celery_app.connection_for_write() as broker:
         broker.default_channel.queue_purge(queue)
     log = tmp_path / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_TASK_DEFAULT_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        # Where the test's own SMTP server listens, when it started one (smtp_inbox).
+        "EMAIL_HOST": settings.EMAIL_HOST,
+        "EMAIL_PORT": str(settings.EMAIL_PORT),
+    }
     with log.open("w") as log_file:
         worker = subprocess.Popen(
             [
@@ -102,10 +109,14 @@ class _Inbox:
 
     def __init__(self):
         self.messages = []
+        # Answers to give instead of accepting the next messages, e.g. "421 Try again later".
+        self.refusals = []
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
+        if self.refusals:
+            return self.refusals.pop(0)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dialogue_event",
     "agenda",
     "participants",
+    "messaging",
     "recommendations",
 ]
 
@@ -193,6 +194,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         # A heartbeat that waited longer than its interval says nothing new.
         "options": {"expires": 55},
+    },
+    # Sends what the broker lost (a Redis restart, a killed worker): the
+    # outbox in PostgreSQL is the record of what is owed.
+    "sweep-outbox": {
+        "task": "messaging.tasks.sweep_outbox",
+        "schedule": 300.0,
+        "options": {"expires": 290},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(

@@ -15,8 +15,10 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Event, Track
+from messaging.admin import MessageInline
+from messaging.services import personal_link as personal_link_url
 
-from . import emails, services
+from . import services
 from .models import (
     SEAT_HOLDING,
     Category,
@@ -24,7 +26,6 @@ from .models import (
     ConsentMethod,
     District,
     Participant,
-    ParticipantEmail,
     Region,
     Status,
     StatusChange,
@@ -58,7 +59,6 @@ class CategoryAdmin(TranslationAdmin):
     search_fields = NAME_IN_EVERY_LANGUAGE
 
 
-@admin.register(ParticipantEmail)
 class ParticipantEmailAdmin(admin.ModelAdmin):
     """What each participant was sent, for answering "did I get the email?"; written only by the services."""
 
@@ -158,20 +158,6 @@ class ConsentInline(admin.TabularInline):
     readonly_fields = ("method", "text_version", "recorded_at", "recorded_by")
     can_delete = False
     verbose_name_plural = _("consents (add a row for each answer on a paper consent form)")
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ParticipantEmailInline(admin.TabularInline):
-    model = ParticipantEmail
-    extra = 0
-    fields = ("kind", "created_at", "sent_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -303,7 +289,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
         "created_at",
         "updated_at",
     )
-    inlines = [StatusChangeInline, ConsentInline, ParticipantEmailInline]
+    inlines = [StatusChangeInline, ConsentInline, MessageInline]
 
     class Media:
         js = ["js/copy-link.js"]
@@ -319,7 +305,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
     def personal_link(self, participant):
         if participant.pk is None:
             return gettext("Shown once the participant is saved.")
-        return render_to_string("participants/includes/copy_link.html", {"url": emails.personal_link(participant)})
+        return render_to_string("participants/includes/copy_link.html", {"url": personal_link_url(participant)})
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -540,10 +526,10 @@ class ParticipantAdmin(ImportExportModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d person has no email address: open their page, copy the personal link "
-                    "and send it by WhatsApp or SMS: %(names)s.",
-                    "%(count)d people have no email address: open each one's page, copy the personal link "
-                    "and send it by WhatsApp or SMS: %(names)s.",
+                    "%(count)d person has no email address: the invitation, with the personal link, waits in "
+                    "the messages to deliver by hand, ready to copy into WhatsApp or an SMS: %(names)s.",
+                    "%(count)d people have no email address: their invitations, with the personal links, wait "
+                    "in the messages to deliver by hand, ready to copy into WhatsApp or an SMS: %(names)s.",
                     len(without_email),
                 )
                 % {"count": len(without_email), "names": ", ".join(p.full_name for p in without_email)},

@@ -350,36 +350,3 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {_('yes') if self.given else _('no')}"
-
-
-class EmailKind(models.TextChoices):
-    INVITATION = "invitation", _("Invitation")
-    CONFIRMATION = "confirmation", _("Registration confirmed")
-    WAITLISTED = "waitlisted", _("Placed on the waiting list")
-    PROMOTED = "promoted", _("Moved from the waiting list to a seat")
-    CANCELLED = "cancelled", _("Cancellation confirmed")
-    ALREADY_REGISTERED = "already_registered", _("Someone used this address to register again")
-
-
-class ParticipantEmail(models.Model):
-    """An email owed to a participant, written in the transaction that owes it.
-
-    The unique key makes the same message impossible to owe twice; the task
-    that sends it marks it sent, so running the task again sends nothing.
-    """
-
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="emails", verbose_name=_("participant")
-    )
-    kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
-    key = models.CharField(_("key"), max_length=120, unique=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("email to a participant")
-        verbose_name_plural = _("emails to participants")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} → {self.participant}"

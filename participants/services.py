@@ -4,6 +4,7 @@ Views, admin actions, tasks and tests all go through these, so that a seat is
 counted, a waitlist promoted and an email owed the same way whoever acts.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,15 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Event, Track
+from messaging.models import MessageKind
+from messaging.services import queue_message
 
 from .models import (
     Category,
     Consent,
     ConsentKind,
     ConsentMethod,
-    EmailKind,
     Participant,
-    ParticipantEmail,
     Source,
     Status,
     StatusChange,
@@ -95,26 +96,6 @@ def change_status(participant, new_status, *, by=None, note=""):
 def record_added(participant, *, by=None, how):
     """The first line of a person's history: how they came onto the list, and in which status."""
     StatusChange.objects.create(participant=participant, to_status=participant.status, changed_by=by, note=how)
-
-
-def queue_email(participant, kind, *, key=None):
-    """Owe the participant an email of this kind; send it once the transaction commits.
-
-    Nothing is queued for a person without an email address: organisers reach
-    them by phone (the messaging issue adds a list of such messages).
-    """
-    from .tasks import send_participant_email
-
-    if not participant.email:
-        return None
-    email, created = ParticipantEmail.objects.get_or_create(
-        key=key or f"{kind}:{participant.pk}", defaults={"participant": participant, "kind": kind}
-    )
-    if created:
-        # robust: a Redis outage must not turn a saved registration into an
-        # error page; the email waits in the table until it is sent.
-        transaction.on_commit(lambda: send_participant_email.delay(email.pk), robust=True)
-    return email
 
 
 def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None, earlier=None):
@@ -200,9 +181,9 @@ def _find_existing(event, email, phone):
     return Participant.objects.annotate(email_lower=Lower("email")).filter(taken, event=event).order_by().first()
 
 
-def _email_for_status(participant):
-    kind = EmailKind.CONFIRMATION if participant.status == Status.REGISTERED else EmailKind.WAITLISTED
-    queue_email(participant, kind)
+def _message_for_status(participant):
+    kind = MessageKind.CONFIRMATION if participant.status == Status.REGISTERED else MessageKind.WAITLISTED
+    queue_message(participant, kind)
 
 
 @transaction.atomic
@@ -218,7 +199,7 @@ def register(event, details, consents, *, language, submission_key=None):
         # Tell the owner, never the person at the form: the answer must not
         # reveal who is registered. One notice an hour at most.
         hour = timezone.now().strftime("%Y%m%d%H")
-        queue_email(existing, EmailKind.ALREADY_REGISTERED, key=f"already_registered:{existing.pk}:{hour}")
+        queue_message(existing, MessageKind.ALREADY_REGISTERED, key=f"already_registered:{existing.pk}:{hour}")
         return RegistrationResult(participant=None, status=_seat_status(event))
 
     status = _seat_status(event)
@@ -232,7 +213,7 @@ def register(event, details, consents, *, language, submission_key=None):
     )
     record_added(participant, how="public registration form")
     record_consents(participant, consents, language=language, earlier={})
-    _email_for_status(participant)
+    _message_for_status(participant)
     return RegistrationResult(participant=participant, status=status)
 
 
@@ -248,7 +229,7 @@ def accept_invitation(participant, details, consents, *, language):
     record_consents(participant, consents, language=language)
     if participant.status in (Status.INVITED, Status.DECLINED, Status.CANCELLED):
         change_status(participant, _seat_status(event), note="accepted the invitation")
-        _email_for_status(participant)
+        _message_for_status(participant)
     return participant
 
 
@@ -288,7 +269,9 @@ def cancel(participant, *, by=None):
         return participant
     held_seat = participant.holds_seat
     change_status(participant, Status.CANCELLED, by=by)
-    queue_email(participant, EmailKind.CANCELLED, key=f"cancelled:{participant.pk}:{participant.status_changes.count()}")
+    queue_message(
+        participant, MessageKind.CANCELLED, key=f"cancelled:{participant.pk}:{participant.status_changes.count()}"
+    )
     if held_seat:
         promote_from_waitlist(participant.event)
     return participant
@@ -302,7 +285,7 @@ def promote_from_waitlist(event):
     free_seats = event.capacity - event.participants.holding_seats().count()
     for participant in event.participants.waitlisted().select_for_update()[: max(free_seats, 0)]:
         change_status(participant, Status.REGISTERED, note="a seat became free")
-        queue_email(participant, EmailKind.PROMOTED)
+        queue_message(participant, MessageKind.PROMOTED)
         promoted.append(participant)
     return promoted
 
@@ -311,18 +294,19 @@ def promote_from_waitlist(event):
 def send_invitation(participant, *, by=None, new_link=False):
     """Invite a person; with new_link, the old personal link stops working first.
 
-    Returns True when an email went out; False means the person has no email
-    address and an organiser sends the link by WhatsApp, SMS or phone.
+    Returns True when the invitation goes by email; False means the person has
+    no email address and it waits in the messages to deliver by hand.
     """
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if new_link:
         participant.access_token = new_access_token()
     participant.invitation_sent_at = timezone.now()
     participant.save(update_fields=["access_token", "invitation_sent_at", "updated_at"])
-    email = queue_email(
-        participant, EmailKind.INVITATION, key=f"invitation:{participant.pk}:{participant.access_token}"
-    )
-    return email is not None
+    # One invitation per link; the key names the link by a digest, as the
+    # outbox's keys are not secret.
+    link = hashlib.sha256(participant.access_token.encode()).hexdigest()[:16]
+    queue_message(participant, MessageKind.INVITATION, key=f"invitation:{participant.pk}:{link}")
+    return bool(participant.email)
 
 
 @transaction.atomic

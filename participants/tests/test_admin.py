@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agenda.tests.factories import EventFactory
 from dialogue_event.roles import ensure_role_groups
 from participants import services
-from participants.models import ConsentKind, EmailKind, Source, Status, StatusChange
+from messaging.models import MessageKind
+from participants.models import ConsentKind, Source, Status, StatusChange
 from participants.resources import EXPORT_COLUMNS
 
 from .factories import ParticipantFactory
@@ -251,7 +252,7 @@ def test_send_invitations_emails_invitees_and_names_those_without_email(
         response = run_action(organiser_client, "send_invitations", [with_email, without_email, registered])
 
     assert len(callbacks) == 1
-    assert with_email.emails.get().kind == EmailKind.INVITATION
+    assert with_email.messages.get().kind == MessageKind.INVITATION
     with_email.refresh_from_db()
     without_email.refresh_from_db()
     registered.refresh_from_db()

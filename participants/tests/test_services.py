@@ -2,8 +2,10 @@ import pytest
 
 from agenda.tests.factories import EventFactory
 from participants import services
-from participants.models import ConsentKind, EmailKind, Participant, ParticipantEmail, Status, StatusChange
-from participants.tasks import send_participant_email
+from messaging.models import Channel, Message, MessageKind
+from messaging.services import queue_message
+from participants.models import ConsentKind, Participant, Status, StatusChange
+from messaging.tasks import send_message
 
 from .factories import ParticipantFactory
 
@@ -41,7 +43,7 @@ def test_register_takes_a_seat_and_records_history_and_consents(django_capture_o
     assert services.current_consents(participant) == CONSENTS
     consent = participant.consents.get(kind=ConsentKind.DATA_PROCESSING)
     assert (consent.language, consent.method, consent.text_version) == ("ru", "web_form", services.CONSENT_TEXT_VERSION)
-    assert ParticipantEmail.objects.get(participant=participant).kind == EmailKind.CONFIRMATION
+    assert Message.objects.get(participant=participant).kind == MessageKind.CONFIRMATION
     assert len(callbacks) == 1
 
 
@@ -52,7 +54,7 @@ def test_register_on_a_full_event_goes_on_the_waiting_list():
     result = services.register(event, details(event, 2), CONSENTS, language="en")
 
     assert result.participant.status == Status.WAITLISTED
-    assert result.participant.emails.get().kind == EmailKind.WAITLISTED
+    assert result.participant.messages.get().kind == MessageKind.WAITLISTED
 
 
 def test_register_with_a_known_email_creates_nothing_and_tells_the_owner():
@@ -64,7 +66,7 @@ def test_register_with_a_known_email_creates_nothing_and_tells_the_owner():
     assert result.participant is None
     assert result.status == Status.REGISTERED
     assert Participant.objects.filter(event=event).count() == 1
-    assert owner.emails.get().kind == EmailKind.ALREADY_REGISTERED
+    assert owner.messages.get().kind == MessageKind.ALREADY_REGISTERED
 
 
 def test_register_with_a_known_phone_creates_nothing():
@@ -87,7 +89,7 @@ def test_register_twice_with_the_same_form_is_one_registration_and_one_email(dja
 
     assert second.is_repeat_submission and second.participant == first.participant
     assert Participant.objects.count() == 1
-    assert ParticipantEmail.objects.count() == 1
+    assert Message.objects.count() == 1
     assert len(callbacks) == 1
 
 
@@ -103,8 +105,8 @@ def test_cancel_promotes_the_first_person_on_the_waiting_list():
     second_waiting.refresh_from_db()
     assert first_waiting.status == Status.REGISTERED
     assert second_waiting.status == Status.WAITLISTED
-    assert first_waiting.emails.filter(kind=EmailKind.PROMOTED).exists()
-    assert seated.emails.filter(kind=EmailKind.CANCELLED).exists()
+    assert first_waiting.messages.filter(kind=MessageKind.PROMOTED).exists()
+    assert seated.messages.filter(kind=MessageKind.CANCELLED).exists()
 
 
 def test_declining_a_held_seat_promotes_from_the_waiting_list():
@@ -166,14 +168,19 @@ def test_send_invitation_with_a_new_link_revokes_the_old_one():
 
     assert participant.access_token != old_token
     assert participant.invitation_sent_at is not None
-    assert participant.emails.get().kind == EmailKind.INVITATION
+    assert participant.messages.get().kind == MessageKind.INVITATION
 
 
-def test_send_invitation_to_someone_without_email_sends_nothing():
-    participant = ParticipantFactory(email="")
+def test_send_invitation_to_someone_without_email_waits_to_be_delivered_by_hand(django_capture_on_commit_callbacks):
+    participant = ParticipantFactory(email="", phone="+996555101202", preferred_language="ky")
 
-    assert services.send_invitation(participant) is False
-    assert not ParticipantEmail.objects.exists()
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.send_invitation(participant) is False
+
+    message = Message.objects.get()
+    assert (message.channel, message.to_address, message.status) == (Channel.BY_HAND, "+996555101202", "queued")
+    assert f"/ky/p/{participant.access_token}/" in message.body_text
+    assert callbacks == []  # nothing for a worker to send
 
 
 def test_consent_answers_are_kept_as_history():
@@ -201,17 +208,17 @@ def test_confirmation_email_arrives_once_in_the_participants_language(smtp_inbox
     settings.SITE_URL = "https://dialogue.example.org"
     event = EventFactory(title_en="Dialogue in Osh", title_ru="Диалог в Оше")
     result = services.register(event, details(event, preferred_language="ru"), CONSENTS, language="ru")
-    email = result.participant.emails.get()
+    email = result.participant.messages.get()
 
-    send_participant_email(email.pk)
-    send_participant_email(email.pk)
+    send_message(email.pk)
+    send_message(email.pk)
 
     assert len(smtp_inbox.messages) == 1
     message = smtp_inbox.messages[0]
     assert message["To"] == result.participant.email
     # Long encoded subjects are folded; a mail client shows them on one line.
     assert " ".join(message["Subject"].split()) == "Вы зарегистрированы: Диалог в Оше"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert "Диалог в Оше" in body
     assert f"https://dialogue.example.org/ru/p/{result.participant.access_token}/" in body
 
@@ -219,9 +226,9 @@ def test_confirmation_email_arrives_once_in_the_participants_language(smtp_inbox
 def test_email_subject_never_carries_a_line_break_from_the_title(smtp_inbox):
     event = EventFactory(title_en="Dialogue\r\nBcc: victim@example.org")
     participant = ParticipantFactory(event=event, preferred_language="en")
-    email = services.queue_email(participant, EmailKind.INVITATION)
+    email = queue_message(participant, MessageKind.INVITATION)
 
-    send_participant_email(email.pk)
+    send_message(email.pk)
 
     message = smtp_inbox.messages[0]
     assert message["Bcc"] is None

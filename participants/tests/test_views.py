@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from agenda.tests.factories import EventFactory
 from participants import services
-from participants.models import ConsentKind, Participant, ParticipantEmail, Status
+from messaging.models import Channel, Message
+from participants.models import ConsentKind, Participant, Status
 
 from .factories import DistrictFactory, ParticipantFactory
 
@@ -108,7 +109,7 @@ def test_registering_with_a_known_email_looks_the_same_as_a_new_registration(cli
     assert Participant.objects.count() == 1
     owner = Participant.objects.get()
     assert owner.full_name == "Айгүл Өмүрбекова"
-    assert owner.emails.filter(kind="already_registered").exists()
+    assert owner.messages.filter(kind="already_registered").exists()
     assert len(callbacks) == 1
 
 
@@ -129,7 +130,7 @@ def test_the_same_form_sent_twice_is_one_registration_and_one_email(client, open
     second = client.post(register_url(open_event), data, follow=True)
 
     assert Participant.objects.count() == 1
-    assert ParticipantEmail.objects.count() == 1
+    assert Message.objects.count() == 1
     assert without_csrf(first.content.decode()) == without_csrf(second.content.decode())
 
 
@@ -186,7 +187,7 @@ def test_kyrgyz_letters_and_phone_without_email_are_accepted(client, open_event)
     participant = Participant.objects.get()
     assert participant.full_name == "Ңурзат Өмүрзакова Үмүт кызы"
     assert participant.email == ""
-    assert not ParticipantEmail.objects.exists()
+    assert Message.objects.get().channel == Channel.BY_HAND  # the confirmation waits for an organiser
 
 
 def test_errors_are_in_the_persons_language(client, open_event):

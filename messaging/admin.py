@@ -1,0 +1,109 @@
+from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Channel, Message, MessageStatus
+
+
+class MessageInline(admin.TabularInline):
+    """A participant's messages, on their page in the admin."""
+
+    model = Message
+    extra = 0
+    fields = ("kind", "channel", "status", "created_at", "sent_at", "last_error")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "participant", "event", "kind", "channel", "status", "attempts", "sent_at")
+    list_filter = ("event", "kind", "status", "channel")
+    search_fields = ("participant__full_name", "to_address", "subject")
+    list_select_related = ("participant", "event")
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    actions = ["send_again", "cancel", "mark_delivered_by_hand"]
+    fields = (
+        "event", "participant", "kind", "channel", "to_address", "language", "status", "attempts", "last_error",
+        "created_at", "sent_at", "delivered_by", "subject", "text_to_pass_on",
+    )  # fmt: skip
+    readonly_fields = fields
+    change_list_template = "admin/messaging/message/change_list.html"
+
+    class Media:
+        js = ["js/copy-link.js"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the log is what was sent; cancel a message instead
+
+    @admin.display(description=_("text"))
+    def text_to_pass_on(self, message):
+        # Ready to paste into WhatsApp or an SMS, with the personal link in it.
+        return render_to_string("admin/messaging/message/text_to_copy.html", {"text": message.body_text})
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if "cl" in context:
+            context["status_counts"] = self._status_counts(request, context["cl"])
+            context["by_hand_url"] = context["cl"].get_query_string(
+                {"channel__exact": Channel.BY_HAND, "status__exact": MessageStatus.QUEUED}
+            )
+        return response
+
+    def _status_counts(self, request, changelist):
+        """Each status with its count under every filter but the status one, so a bulk send can be watched."""
+        status_filter = next(spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "status")
+        queryset = changelist.get_queryset(request, exclude_parameters=status_filter.expected_parameters())
+        counts = queryset.count_by_status()
+        return [
+            {
+                "label": status.label,
+                "count": counts[status],
+                "url": changelist.get_query_string({status_filter.lookup_kwarg: status.value}),
+            }
+            for status in MessageStatus
+        ]
+
+    @admin.action(description=_("Send again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        done = sum(services.send_again(message) for message in queryset.select_related("participant"))
+        self._report(request, done, queryset.count())
+
+    @admin.action(description=_("Cancel (if not sent yet)"), permissions=["change"])
+    def cancel(self, request, queryset):
+        done = sum(services.cancel(message) for message in queryset)
+        self._report(request, done, queryset.count())
+
+    @admin.action(description=_("Mark as delivered by hand"), permissions=["change"])
+    def mark_delivered_by_hand(self, request, queryset):
+        done = sum(services.mark_delivered_by_hand(message, by=request.user) for message in queryset)
+        self._report(request, done, queryset.count())
+
+    def _report(self, request, done, chosen):
+        self.message_user(
+            request,
+            ngettext("%(count)d message done.", "%(count)d messages done.", done) % {"count": done},
+            messages.SUCCESS,
+        )
+        if chosen > done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message was left as it was: it was not in a state this action applies to.",
+                    "%(count)d messages were left as they were: they were not in a state this action applies to.",
+                    chosen - done,
+                )
+                % {"count": chosen - done},
+                messages.WARNING,
+            )

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Event
+from participants.models import Participant
+
+
+class MessageKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation")
+    CONFIRMATION = "confirmation", _("Registration confirmed")
+    WAITLISTED = "waitlisted", _("Placed on the waiting list")
+    PROMOTED = "promoted", _("Moved from the waiting list to a seat")
+    CANCELLED = "cancelled", _("Cancellation confirmed")
+    ALREADY_REGISTERED = "already_registered", _("Someone used this address to register again")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    # For people with a phone only: an organiser sends the text by WhatsApp,
+    # SMS or a call, and marks it delivered. A gateway would be one more channel.
+    BY_HAND = "by_hand", _("To deliver by hand")
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+FINAL_STATUSES = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
+
+
+class MessageQuerySet(models.QuerySet):
+    def count_by_status(self):
+        counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        return {status: counts.get(status.value, 0) for status in MessageStatus}
+
+
+class Message(models.Model):
+    """One message owed to a participant: the outbox row, written in the transaction that owes it.
+
+    The text is rendered when the row is written, in the recipient's language,
+    so what the log shows is what was sent. The unique key makes the same
+    message impossible to owe twice.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="messages", verbose_name=_("event"))
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="messages", verbose_name=_("participant")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    to_address = models.CharField(_("to"), max_length=254)
+    language = models.CharField(_("language"), max_length=2)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML text"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    idempotency_key = models.CharField(_("key"), max_length=150, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("delivered by"),
+    )
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.participant}"
+
+    @property
+    def is_final(self):
+        return self.status in FINAL_STATUSES

@@ -1,0 +1,262 @@
+"""Every message a participant is owed goes through here: written to the outbox, then delivered once.
+
+As in pretix and pretalx, one function writes the row (in the caller's
+transaction, with its text rendered in the recipient's language) and one
+delivers it; the Celery task, the sweeper and the admin's "send again" all
+call `deliver`, which refuses a row that is in flight or already final.
+"""
+
+import datetime
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Message, MessageKind, MessageStatus
+
+SUBJECTS = {
+    MessageKind.INVITATION: _("Invitation: %(event)s"),
+    MessageKind.CONFIRMATION: _("You are registered: %(event)s"),
+    MessageKind.WAITLISTED: _("You are on the waiting list: %(event)s"),
+    MessageKind.PROMOTED: _("A seat is free for you: %(event)s"),
+    MessageKind.CANCELLED: _("Your registration is cancelled: %(event)s"),
+    MessageKind.ALREADY_REGISTERED: _("About your registration: %(event)s"),
+}
+
+# A temporary failure is tried again this many times in all (about an hour
+# with the task's backoff) before the message shows as failed.
+MAX_ATTEMPTS = 8
+# Rows the broker may have lost: queued for longer than the longest retry
+# backoff, or "sending" for longer than a task may run.
+QUEUED_GRACE = datetime.timedelta(minutes=15)
+SENDING_TIMEOUT = datetime.timedelta(minutes=10)
+
+
+class TransientDeliveryError(Exception):
+    """The server or the network may be back in a minute: try again later."""
+
+
+def personal_link(participant):
+    return settings.SITE_URL + participant.get_personal_url()
+
+
+def render(participant, kind):
+    """Subject, plain text and HTML of a message, in the participant's language."""
+    event = participant.event
+    context = {"participant": participant, "event": event, "personal_link": personal_link(participant)}
+    with translation.override(participant.site_language):
+        # A title pasted with a line break must not become a second header line.
+        subject = " ".join(str(SUBJECTS[kind] % {"event": event.title}).split())
+        body_text = render_to_string(f"messaging/email/{kind}.txt", context)
+        body_html = render_to_string(
+            "messaging/email/base.html",
+            {**context, "subject": subject, "text": body_text, "language": participant.site_language},
+        )
+    return subject, body_text, body_html
+
+
+def queue_message(participant, kind, *, key=None):
+    """Owe the participant a message of this kind, once per key; deliver it after the transaction commits.
+
+    Someone without an email address gets the same message as one to deliver
+    by hand (WhatsApp, SMS or a call), listed for the organisers.
+    """
+    key = key or f"{kind}:{participant.pk}"
+    if Message.objects.filter(idempotency_key=key).exists():
+        return None
+    subject, body_text, body_html = render(participant, kind)
+    channel = Channel.EMAIL if participant.email else Channel.BY_HAND
+    try:
+        with transaction.atomic():  # a savepoint: a lost race for the key leaves the caller's transaction intact
+            message = Message.objects.create(
+                event_id=participant.event_id,
+                participant=participant,
+                kind=kind,
+                channel=channel,
+                to_address=participant.email or participant.phone,
+                language=participant.site_language,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                idempotency_key=key,
+            )
+    except IntegrityError:
+        return None
+    if channel == Channel.EMAIL:
+        enqueue(message)
+    return message
+
+
+def enqueue(message):
+    from .tasks import send_message
+
+    # robust: a Redis outage must not turn the action that owes the message
+    # into an error page; the row waits in the outbox for the sweeper.
+    transaction.on_commit(lambda: send_message.delay(message.pk), robust=True)
+
+
+def deliver(message_id):
+    """Send one queued email message. Safe to call twice: a row in flight or final is left alone.
+
+    Raises TransientDeliveryError when it is worth trying again later.
+    """
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, channel=Channel.EMAIL, status=MessageStatus.QUEUED)
+            .first()
+        )
+        if message is None:
+            return
+        message.status = MessageStatus.SENDING
+        message.attempts += 1
+        message.save(update_fields=["status", "attempts", "updated_at"])
+    try:
+        _smtp.send(_email(message))
+    except Exception as error:
+        if not _is_transient(error):
+            _finish(message, MessageStatus.FAILED, error)
+            return
+        gave_up = message.attempts >= MAX_ATTEMPTS
+        _finish(message, MessageStatus.FAILED if gave_up else MessageStatus.QUEUED, error)
+        if not gave_up:
+            raise TransientDeliveryError(str(error)) from error
+        return
+    _finish(message, MessageStatus.SENT)
+
+
+def _finish(message, status, error=None):
+    message.status = status
+    if error is not None:
+        message.last_error = _describe(error)[:2000]
+    if status == MessageStatus.SENT:
+        message.sent_at = timezone.now()
+    message.save(update_fields=["status", "last_error", "sent_at", "updated_at"])
+
+
+def _describe(error):
+    """The server's own answer where there is one, as an organiser would look it up."""
+    def text(answer):
+        return answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{address}: {code} {text(answer)}" for address, (code, answer) in error.recipients.items())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _email(message):
+    email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to_address])
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    return email
+
+
+def _is_transient(error):
+    """4xx answers, a dropped connection, a timeout: yes. A refused recipient or message (5xx): no."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(400 <= code < 500 for code, _message in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+
+
+class ReusedConnection:
+    """One SMTP connection per worker process, kept open between messages.
+
+    Opening a connection (TCP, EHLO, STARTTLS, AUTH) costs more than sending
+    a message. Servers close idle connections, so a send that finds it closed
+    reopens it once.
+    """
+
+    def __init__(self):
+        self.connection = None
+
+    def send(self, email):
+        try:
+            return self._send(email)
+        except smtplib.SMTPServerDisconnected:
+            self.close()
+            return self._send(email)
+        except Exception:
+            self.close()  # the conversation's state is unknown after an error
+            raise
+
+    def _send(self, email):
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+            self.connection.open()
+        email.connection = self.connection
+        return email.send()
+
+    def close(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            finally:
+                self.connection = None
+
+
+_smtp = ReusedConnection()
+
+
+def sweep(now=None):
+    """Enqueue again what the broker lost: rows queued for long, or stuck "sending" after a worker died.
+
+    Returns how many rows were enqueued.
+    """
+    from .tasks import send_message
+
+    now = now or timezone.now()
+    Message.objects.filter(
+        channel=Channel.EMAIL, status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT
+    ).update(status=MessageStatus.QUEUED, updated_at=now - QUEUED_GRACE)
+    waiting = list(
+        Message.objects.filter(
+            channel=Channel.EMAIL, status=MessageStatus.QUEUED, updated_at__lte=now - QUEUED_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for message_id in waiting:
+        send_message.delay(message_id)
+    return len(waiting)
+
+
+@transaction.atomic
+def send_again(message):
+    """An organiser sends a failed or cancelled message again (after correcting an address, say)."""
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.status not in (MessageStatus.FAILED, MessageStatus.CANCELLED):
+        return False
+    message.status = MessageStatus.QUEUED
+    message.attempts = 0
+    message.to_address = message.participant.email or message.participant.phone
+    message.channel = Channel.EMAIL if message.participant.email else Channel.BY_HAND
+    message.save()
+    if message.channel == Channel.EMAIL:
+        enqueue(message)
+    return True
+
+
+@transaction.atomic
+def cancel(message):
+    """Stop a message that has not gone out yet."""
+    return bool(
+        Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.CANCELLED, updated_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def mark_delivered_by_hand(message, *, by):
+    """An organiser has passed the message on by WhatsApp, SMS or phone."""
+    return bool(
+        Message.objects.filter(pk=message.pk, channel=Channel.BY_HAND, status=MessageStatus.QUEUED).update(
+            status=MessageStatus.SENT, sent_at=timezone.now(), delivered_by=by, updated_at=timezone.now()
+        )
+    )

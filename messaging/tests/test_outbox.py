@@ -1,0 +1,265 @@
+"""The outbox: every message written once with what causes it, delivered once, visible to organisers."""
+
+import datetime
+import socket
+import time
+
+import pytest
+from django.utils import timezone
+
+from agenda.tests.factories import EventFactory, UserFactory
+from dialogue_event.celery import app as celery_app
+from messaging import services
+from messaging.models import Channel, Message, MessageKind, MessageStatus
+from messaging.tasks import send_message
+from participants import services as participant_services
+from participants.models import ConsentKind, Status
+from participants.tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+MESSAGES_URL = "/admin/messaging/message/"
+
+
+def register(event, **details):
+    details = {"full_name": "Айгүл Токтосунова", "email": "aigul@example.org", "category": event.categories.first(),
+               "preferred_language": "ru", **details}  # fmt: skip
+    return participant_services.register(event, details, {ConsentKind.DATA_PROCESSING: True}, language="ru")
+
+
+def test_confirmation_is_written_with_the_registration_in_the_participants_language(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(title_en="Dialogue in Osh", title_ru="Диалог в Оше")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        participant = register(event).participant
+
+    message = Message.objects.get()
+    assert (message.kind, message.channel, message.status) == (MessageKind.CONFIRMATION, Channel.EMAIL, "queued")
+    assert message.subject == "Вы зарегистрированы: Диалог в Оше"
+    assert f"/ru/p/{participant.access_token}/" in message.body_text
+    assert '<html lang="ru">' in message.body_html and "Открыть мою личную страницу" in message.body_html
+    assert len(callbacks) == 1
+
+
+def test_the_same_key_never_owes_a_message_twice():
+    participant = ParticipantFactory()
+
+    first = services.queue_message(participant, MessageKind.PROMOTED)
+    second = services.queue_message(participant, MessageKind.PROMOTED)
+
+    assert first is not None and second is None
+    assert Message.objects.count() == 1
+
+
+def test_message_enqueued_three_times_is_sent_once(smtp_inbox):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+
+    for _ in range(3):
+        send_message(message.pk)
+
+    assert len(smtp_inbox.messages) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 1)
+
+
+def test_email_carries_plain_text_and_html(smtp_inbox):
+    message = services.queue_message(ParticipantFactory(preferred_language="en"), MessageKind.INVITATION)
+
+    send_message(message.pk)
+
+    received = smtp_inbox.messages[0]
+    assert received.get_body(("plain",)).get_content().startswith("Dear ")
+    assert "Open my personal page" in received.get_body(("html",)).get_content()
+
+
+def test_temporary_refusal_is_tried_again_until_it_succeeds(smtp_inbox):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    smtp_inbox.refusals = ["421 Service not available, try again later"]
+
+    with pytest.raises(services.TransientDeliveryError):
+        services.deliver(message.pk)
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 1)
+    assert "421" in message.last_error
+
+    services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+    assert len(smtp_inbox.messages) == 1
+
+
+def test_permanent_refusal_fails_at_once_and_shows_in_the_admin(smtp_inbox, admin_client):
+    message = services.queue_message(ParticipantFactory(full_name="Бурулай Сапарова"), MessageKind.INVITATION)
+    smtp_inbox.refusals = ["550 No such mailbox"]
+
+    services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 1)
+    failed_list = admin_client.get(f"{MESSAGES_URL}?status__exact=failed").content.decode()
+    assert "Бурулай Сапарова" in failed_list
+    assert 'Failed: <span class="status-count">1</span>' in failed_list
+    assert "550 No such mailbox" in admin_client.get(f"{MESSAGES_URL}{message.pk}/change/").content.decode()
+
+
+def test_temporary_failures_end_as_failed_after_the_last_attempt(smtp_inbox):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    Message.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS - 1)
+    smtp_inbox.refusals = ["451 Local error"]
+
+    services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+
+
+def test_worker_sends_over_one_connection_and_reopens_it_when_the_server_closed_it(smtp_inbox):
+    first, second, third = (services.queue_message(ParticipantFactory(), MessageKind.INVITATION) for _ in range(3))
+
+    services.deliver(first.pk)
+    connection = services._smtp.connection
+    services.deliver(second.pk)
+    assert services._smtp.connection is connection
+
+    connection.connection.sock.close()  # the server dropped an idle connection
+    services.deliver(third.pk)
+
+    assert len(smtp_inbox.messages) == 3
+    assert Message.objects.filter(status=MessageStatus.SENT).count() == 3
+
+
+def test_sweeper_enqueues_again_rows_the_broker_lost_and_leaves_fresh_ones(django_capture_on_commit_callbacks):
+    now = timezone.now()
+    stuck = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    lost = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    fresh = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    Message.objects.filter(pk=stuck.pk).update(status=MessageStatus.SENDING, updated_at=now - datetime.timedelta(hours=1))
+    Message.objects.filter(pk=lost.pk).update(updated_at=now - datetime.timedelta(hours=1))
+
+    assert services.sweep(now=now) == 2
+
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == MessageStatus.QUEUED
+    assert fresh.status == MessageStatus.QUEUED
+
+
+def test_message_to_someone_with_a_phone_only_is_listed_and_marked_delivered_by_hand(admin_client):
+    participant = ParticipantFactory(full_name="Канышай Орозбаева", email="", phone="+996555101203")
+    message = services.queue_message(participant, MessageKind.INVITATION)
+
+    page = admin_client.get(f"{MESSAGES_URL}?channel__exact=by_hand&status__exact=queued").content.decode()
+    assert "Канышай Орозбаева" in page
+    text = admin_client.get(f"{MESSAGES_URL}{message.pk}/change/").content.decode()
+    assert f"/p/{participant.access_token}/" in text and "data-copy-button" in text
+
+    response = admin_client.post(
+        MESSAGES_URL, {"action": "mark_delivered_by_hand", "_selected_action": [message.pk]}, follow=True
+    )
+
+    assert "1 message done." in response.content.decode()
+    message.refresh_from_db()
+    assert (message.status, message.delivered_by.username) == (MessageStatus.SENT, "admin")
+
+
+def test_organiser_sends_a_failed_message_again_after_the_address_is_corrected(
+    admin_client, django_capture_on_commit_callbacks
+):
+    participant = ParticipantFactory(email="typo@exmaple.org")
+    message = services.queue_message(participant, MessageKind.INVITATION)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.FAILED, attempts=1)
+    participant.email = "right@example.org"
+    participant.save()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        admin_client.post(MESSAGES_URL, {"action": "send_again", "_selected_action": [message.pk]})
+
+    message.refresh_from_db()
+    assert (message.status, message.to_address, message.attempts) == (MessageStatus.QUEUED, "right@example.org", 0)
+    assert len(callbacks) == 1
+
+
+def test_sent_message_cannot_be_cancelled(admin_client):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT)
+
+    response = admin_client.post(MESSAGES_URL, {"action": "cancel", "_selected_action": [message.pk]}, follow=True)
+
+    assert "1 message was left as it was" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+
+
+def test_people_without_permission_see_no_messages(client):
+    services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    client.force_login(UserFactory(is_staff=True))
+
+    assert client.get(MESSAGES_URL).status_code == 403
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox, celery_worker_process):
+    event = EventFactory(title_ru="Диалог в Оше")
+
+    participant = register(event).participant
+
+    assert wait_for(lambda: len(smtp_inbox.messages) >= 1)
+    time.sleep(1)
+    assert len(smtp_inbox.messages) == 1
+    assert " ".join(smtp_inbox.messages[0]["Subject"].split()) == "Вы зарегистрированы: Диалог в Оше"
+    assert Message.objects.get(participant=participant).status == MessageStatus.SENT
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_temporary_refusal_is_retried_by_the_worker_until_it_arrives(smtp_inbox, celery_worker_process, settings):
+    smtp_inbox.refusals = ["421 Try again later"]
+
+    participant = register(EventFactory()).participant
+
+    # The first retry waits 30 s: the worker holds it, the broker keeps it.
+    assert wait_for(lambda: len(smtp_inbox.messages) == 1, seconds=60)
+    message = Message.objects.get(participant=participant)
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2)
+
+
+def _use_broker(url):
+    """Point this process's Celery app at another broker (kombu keeps one pool per broker address)."""
+    celery_app.conf.broker_url = celery_app.conf.broker_write_url = url
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_later(smtp_inbox, celery_worker_process):
+    real_broker = celery_app.conf.broker_write_url
+    with socket.socket() as probe:  # a port where nothing listens: Redis is down
+        probe.bind(("127.0.0.1", 0))
+        dead_broker = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    _use_broker(dead_broker)
+    try:
+        result = register(EventFactory())
+    finally:
+        _use_broker(real_broker)
+
+    assert result.participant.status == Status.REGISTERED
+    time.sleep(2)
+    assert smtp_inbox.messages == []  # the task never reached the broker
+
+    services.sweep(now=timezone.now() + services.QUEUED_GRACE)
+
+    assert wait_for(lambda: len(smtp_inbox.messages) == 1)
+    assert Message.objects.get().status == MessageStatus.SENT
