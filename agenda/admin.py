@@ -1,6 +1,11 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+
+from messaging.admin import ReminderInline
+from messaging.models import MessageStatus
 
 from .forms import SessionForm, SessionInlineFormSet
 from .models import Event, Session, Track
@@ -46,7 +51,7 @@ class EventAdmin(TabbedTranslationAdmin):
     search_fields = ("title", "theme", "city", "host_organisation")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
-    inlines = [TrackInline, SessionInline]
+    inlines = [TrackInline, SessionInline, ReminderInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "is_published")}),
         (_("About the dialogue"), {"fields": ("purpose", "audience", "expected_results")}),
@@ -59,4 +64,22 @@ class EventAdmin(TabbedTranslationAdmin):
             _("Registration"),
             {"fields": ("capacity", "open_registration", "registration_opens_at", "registration_closes_at")},
         ),
+        (_("Messages"), {"fields": ("message_counts",)}),
     )
+    readonly_fields = ("message_counts",)
+
+    @admin.display(description=_("messages to participants"))
+    def message_counts(self, event):
+        """How a bulk send is going: queued, sent and failed, each linked to the list of those messages."""
+        if event.pk is None:
+            return "—"
+        counts = event.messages.count_by_status()
+        changelist = reverse("admin:messaging_message_changelist")
+        return format_html_join(
+            " · ",
+            '<a href="{}?event__id__exact={}&amp;status__exact={}">{}: {}</a>',
+            (
+                (changelist, event.pk, status.value, status.label, counts[status])
+                for status in (MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED)
+            ),
+        )

@@ -197,6 +197,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Sends what the broker lost (a Redis restart, a killed worker): the
     # outbox in PostgreSQL is the record of what is owed.
+    # Reminders are written by this check, never scheduled as broker ETAs,
+    # so a changed start time or a cancelled registration is always heeded.
+    "send-due-reminders": {
+        "task": "messaging.tasks.send_due_reminders",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
     "sweep-outbox": {
         "task": "messaging.tasks.sweep_outbox",
         "schedule": 300.0,

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Channel, Message, MessageStatus
+from .models import Channel, Message, MessageStatus, Reminder
+
+
+class ReminderInline(admin.TabularInline):
+    """The event's reminders, edited on the event."""
+
+    model = Reminder
+    extra = 0
 
 
 class MessageInline(admin.TabularInline):

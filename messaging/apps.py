@@ -6,3 +6,6 @@ class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "messaging"
     verbose_name = _("Messages")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

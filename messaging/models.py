@@ -1,6 +1,10 @@
+import datetime
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Event
@@ -14,6 +18,7 @@ class MessageKind(models.TextChoices):
     PROMOTED = "promoted", _("Moved from the waiting list to a seat")
     CANCELLED = "cancelled", _("Cancellation confirmed")
     ALREADY_REGISTERED = "already_registered", _("Someone used this address to register again")
+    REMINDER = "reminder", _("Reminder before the event")
 
 
 class Channel(models.TextChoices):
@@ -32,6 +37,30 @@ class MessageStatus(models.TextChoices):
 
 
 FINAL_STATUSES = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
+
+
+class Reminder(models.Model):
+    """A reminder sent to everyone registered, so many days before the event starts."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("event"))
+    days_before = models.PositiveSmallIntegerField(
+        _("days before the start"),
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("The reminder of 1 day before carries the time, the place and a calendar file."),
+    )
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["event", "-days_before"]
+        constraints = [models.UniqueConstraint(fields=["event", "days_before"], name="one_reminder_per_offset")]
+
+    def __str__(self):
+        return gettext("%(days)d days before") % {"days": self.days_before}
+
+    @property
+    def due_at(self):
+        return self.event.starts_at - datetime.timedelta(days=self.days_before)
 
 
 class MessageQuerySet(models.QuerySet):

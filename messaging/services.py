@@ -12,11 +12,15 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Message, MessageKind, MessageStatus
+from agenda.services import calendar
+from participants.models import Status
+
+from .models import Channel, Message, MessageKind, MessageStatus, Reminder
 
 SUBJECTS = {
     MessageKind.INVITATION: _("Invitation: %(event)s"),
@@ -25,7 +29,9 @@ SUBJECTS = {
     MessageKind.PROMOTED: _("A seat is free for you: %(event)s"),
     MessageKind.CANCELLED: _("Your registration is cancelled: %(event)s"),
     MessageKind.ALREADY_REGISTERED: _("About your registration: %(event)s"),
+    MessageKind.REMINDER: _("Reminder: %(event)s"),
 }
+DEFAULT_REMINDER_DAYS = (7, 1)
 
 # A temporary failure is tried again this many times in all (about an hour
 # with the task's backoff) before the message shows as failed.
@@ -44,10 +50,15 @@ def personal_link(participant):
     return settings.SITE_URL + participant.get_personal_url()
 
 
-def render(participant, kind):
+def render(participant, kind, extra_context=None):
     """Subject, plain text and HTML of a message, in the participant's language."""
     event = participant.event
-    context = {"participant": participant, "event": event, "personal_link": personal_link(participant)}
+    context = {
+        "participant": participant,
+        "event": event,
+        "personal_link": personal_link(participant),
+        **(extra_context or {}),
+    }
     with translation.override(participant.site_language):
         # A title pasted with a line break must not become a second header line.
         subject = " ".join(str(SUBJECTS[kind] % {"event": event.title}).split())
@@ -59,7 +70,7 @@ def render(participant, kind):
     return subject, body_text, body_html
 
 
-def queue_message(participant, kind, *, key=None):
+def queue_message(participant, kind, *, key=None, extra_context=None):
     """Owe the participant a message of this kind, once per key; deliver it after the transaction commits.
 
     Someone without an email address gets the same message as one to deliver
@@ -68,7 +79,7 @@ def queue_message(participant, kind, *, key=None):
     key = key or f"{kind}:{participant.pk}"
     if Message.objects.filter(idempotency_key=key).exists():
         return None
-    subject, body_text, body_html = render(participant, kind)
+    subject, body_text, body_html = render(participant, kind, extra_context)
     channel = Channel.EMAIL if participant.email else Channel.BY_HAND
     try:
         with transaction.atomic():  # a savepoint: a lost race for the key leaves the caller's transaction intact
@@ -154,7 +165,50 @@ def _email(message):
     email = EmailMultiAlternatives(message.subject, message.body_text, to=[message.to_address])
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    if message.kind == MessageKind.REMINDER:
+        email.attach("dialogue.ics", _calendar_for(message.participant), "text/calendar")
     return email
+
+
+def _calendar_for(participant):
+    """The sessions the person will sit in: the plenaries and their own track's, or every one without a track."""
+    sessions = participant.event.sessions.filter(is_break=False).select_related("event", "track")
+    if participant.track_id:
+        sessions = sessions.filter(Q(track__isnull=True) | Q(track=participant.track_id))
+    with translation.override(participant.site_language):
+        return calendar(sessions)
+
+
+def create_default_reminders(event):
+    for days in DEFAULT_REMINDER_DAYS:
+        Reminder.objects.get_or_create(event=event, days_before=days)
+
+
+def send_due_reminders(now=None):
+    """Write the reminders that are due, once each: beat may run this as often as it likes.
+
+    A reminder goes to those registered before it fell due, never to someone
+    who registered after: they have just had their confirmation.
+    """
+    now = now or timezone.now()
+    written = 0
+    reminders = Reminder.objects.filter(event__starts_at__gt=now).select_related("event")
+    for reminder in reminders:
+        if reminder.due_at > now:
+            continue
+        participants = reminder.event.participants.filter(
+            status=Status.REGISTERED, registered_at__lte=reminder.due_at
+        ).select_related("event", "track")
+        for participant in participants:
+            with transaction.atomic():
+                message = queue_message(
+                    participant,
+                    MessageKind.REMINDER,
+                    key=f"reminder:{participant.pk}:{reminder.days_before}",
+                    extra_context={"days_before": reminder.days_before},
+                )
+            written += message is not None
+    return written
 
 
 def _is_transient(error):

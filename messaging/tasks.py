@@ -17,3 +17,8 @@ def send_message(self, message_id):
 @shared_task
 def sweep_outbox():
     return services.sweep()
+
+
+@shared_task
+def send_due_reminders():
+    return services.send_due_reminders()

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django.utils import translation
 
 
@@ -11,3 +14,13 @@ def english_content():
     """
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def places():
+    """The regions and districts the demo's people come from.
+
+    A migration writes them, and the flush that ends each transactional test
+    (an earlier browser or worker test) removes them; write them again the same way.
+    """
+    import_module("participants.migrations.0002_regions_and_districts").seed_places(apps, None)

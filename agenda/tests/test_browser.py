@@ -11,7 +11,7 @@ def page_width(page):
     return page.evaluate("document.documentElement.scrollWidth")
 
 
-def test_osh_dialogue_reads_on_a_phone_and_keeps_the_chosen_language(live_server, phone, tmp_path):
+def test_osh_dialogue_reads_on_a_phone_and_keeps_the_chosen_language(live_server, phone, tmp_path, places):
     load_demo()
 
     phone.goto(live_server.url + "/")

@@ -1,22 +1,11 @@
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 
 from dialogue_event.demo import OSH_SESSIONS, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-@pytest.fixture
-def places():
-    """The regions and districts the demo's people come from.
-
-    A migration writes them, and the flush that ends each transactional test
-    (an earlier browser test) removes them; write them again the same way.
-    """
-    import_module("participants.migrations.0002_regions_and_districts").seed_places(apps, None)
 
 PHONE_WIDTH = 360
 
