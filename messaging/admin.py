@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from modeltranslation.admin import TabbedTranslationAdmin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Channel, Message, MessageStatus, Reminder
+from .models import Announcement, Channel, Message, MessageStatus, Reminder
 
 
 class ReminderInline(admin.TabularInline):
@@ -114,3 +115,34 @@ class MessageAdmin(admin.ModelAdmin):
                 % {"count": chosen - done},
                 messages.WARNING,
             )
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TabbedTranslationAdmin):
+    """The organisers write to a group; each person gets it in their language, with their personal link."""
+
+    list_display = ("subject", "event", "audience", "track", "created_by", "created_at")
+    list_filter = ("event", "audience")
+    search_fields = ("subject",)
+    fields = ("event", "audience", "track", "subject", "text")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Once sent, the message is what people received: it is not edited afterwards.
+        return self.fields if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        queued = services.send_announcement(obj)
+        self.message_user(
+            request,
+            ngettext(
+                "The message is on its way to %(count)d person. Follow it in the list of messages.",
+                "The message is on its way to %(count)d people. Follow it in the list of messages.",
+                queued,
+            )
+            % {"count": queued},
+            messages.SUCCESS,
+        )

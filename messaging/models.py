@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count
@@ -19,6 +20,7 @@ class MessageKind(models.TextChoices):
     CANCELLED = "cancelled", _("Cancellation confirmed")
     ALREADY_REGISTERED = "already_registered", _("Someone used this address to register again")
     REMINDER = "reminder", _("Reminder before the event")
+    ANNOUNCEMENT = "announcement", _("Organisers' message")
 
 
 class Channel(models.TextChoices):
@@ -61,6 +63,48 @@ class Reminder(models.Model):
     @property
     def due_at(self):
         return self.event.starts_at - datetime.timedelta(days=self.days_before)
+
+
+class Audience(models.TextChoices):
+    REGISTERED = "registered", _("Everybody registered")
+    TRACK = "track", _("Registered in one discussion track")
+    WAITLISTED = "waitlisted", _("The waiting list")
+    INVITED = "invited", _("Invited, not answered yet")
+
+
+class Announcement(models.Model):
+    """The organisers' own message to a group of participants, written once per language."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("event"))
+    audience = models.CharField(_("to"), max_length=20, choices=Audience.choices, default=Audience.REGISTERED)
+    track = models.ForeignKey(
+        "agenda.Track",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("discussion track"),
+        help_text=_("Only for a message to one track."),
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"), help_text=_("The personal link of each person is added below the text."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message to participants")
+        verbose_name_plural = _("messages to participants")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    def clean(self):
+        if self.audience == Audience.TRACK and self.track_id is None:
+            raise ValidationError({"track": _("Choose the track whose participants get the message.")})
+        if self.track_id and self.event_id and self.track.event_id != self.event_id:
+            raise ValidationError({"track": _("This track belongs to another event.")})
 
 
 class MessageQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.services import calendar
 from participants.models import Status
 
-from .models import Channel, Message, MessageKind, MessageStatus, Reminder
+from .models import Audience, Channel, Message, MessageKind, MessageStatus, Reminder
 
 SUBJECTS = {
     MessageKind.INVITATION: _("Invitation: %(event)s"),
@@ -30,6 +30,7 @@ SUBJECTS = {
     MessageKind.CANCELLED: _("Your registration is cancelled: %(event)s"),
     MessageKind.ALREADY_REGISTERED: _("About your registration: %(event)s"),
     MessageKind.REMINDER: _("Reminder: %(event)s"),
+    MessageKind.ANNOUNCEMENT: "%(subject)s",
 }
 DEFAULT_REMINDER_DAYS = (7, 1)
 
@@ -61,7 +62,9 @@ def render(participant, kind, extra_context=None):
     }
     with translation.override(participant.site_language):
         # A title pasted with a line break must not become a second header line.
-        subject = " ".join(str(SUBJECTS[kind] % {"event": event.title}).split())
+        announcement = context.get("announcement")
+        subject = str(SUBJECTS[kind]) % {"event": event.title, "subject": announcement and announcement.subject}
+        subject = " ".join(subject.split())
         body_text = render_to_string(f"messaging/email/{kind}.txt", context)
         body_html = render_to_string(
             "messaging/email/base.html",
@@ -314,3 +317,30 @@ def mark_delivered_by_hand(message, *, by):
             status=MessageStatus.SENT, sent_at=timezone.now(), delivered_by=by, updated_at=timezone.now()
         )
     )
+
+
+def recipients(announcement):
+    participants = announcement.event.participants.select_related("event", "track")
+    if announcement.audience == Audience.WAITLISTED:
+        return participants.waitlisted()
+    if announcement.audience == Audience.INVITED:
+        return participants.filter(status=Status.INVITED)
+    participants = participants.filter(status=Status.REGISTERED)
+    if announcement.audience == Audience.TRACK:
+        participants = participants.filter(track=announcement.track_id)
+    return participants
+
+
+@transaction.atomic
+def send_announcement(announcement):
+    """Owe the organisers' message to each person of its group, in their language; returns how many."""
+    queued = 0
+    for participant in recipients(announcement):
+        message = queue_message(
+            participant,
+            MessageKind.ANNOUNCEMENT,
+            key=f"announcement:{announcement.pk}:{participant.pk}",
+            extra_context={"announcement": announcement},
+        )
+        queued += message is not None
+    return queued
