@@ -263,3 +263,16 @@ def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_late
 
     assert wait_for(lambda: len(smtp_inbox.messages) == 1)
     assert Message.objects.get().status == MessageStatus.SENT
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(smtp_inbox, celery_worker_process):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+
+    for _ in range(3):
+        send_message.delay(message.pk)
+
+    assert wait_for(lambda: Message.objects.get(pk=message.pk).status == MessageStatus.SENT)
+    time.sleep(2)  # time for the two other deliveries to find it sent
+    assert len(smtp_inbox.messages) == 1
