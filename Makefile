@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 WEB_PORT ?= 8000
 export WEB_PORT
 
-.PHONY: run test setup services messages check-deploy clean
+.PHONY: run test setup services messages system-packages check-deploy clean
 
 run: setup
 	@$(MANAGE) load_demo
@@ -18,11 +18,11 @@ run: setup
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
-test: $(VENV)/.installed services messages
+test: $(VENV)/.installed services messages system-packages
 	@bash scripts/ensure_chromium.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-setup: $(VENV)/.installed services messages
+setup: $(VENV)/.installed services messages system-packages
 	$(MANAGE) ensure_database
 	$(MANAGE) migrate --no-input
 	$(MANAGE) collectstatic --no-input --verbosity 0
@@ -33,6 +33,11 @@ services:
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "Installing gettext for compilemessages."; apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
 	@$(MANAGE) compilemessages --ignore=$(VENV) --verbosity 0
+
+# WeasyPrint draws the PDF outcome documents with Debian's Pango, in a font
+# that has the Kyrgyz letters (ң, ө, ү).
+system-packages: $(VENV)/.installed
+	@{ $(BIN)/python -c "import weasyprint" 2>/dev/null && fc-list 2>/dev/null | grep -q DejaVuSans; } || { echo "Installing Pango and fonts for the PDF outcome documents."; apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; }
 
 # Reinstalled whenever requirements.txt changes.
 $(VENV)/.installed: requirements.txt

@@ -2,7 +2,8 @@
 
 The English texts follow the announcement; the Russian and Kyrgyz ones are
 translations of it. The venue was not announced, so the demo names the city
-only. The accounts and people are fictional.
+only. The accounts and people, and the sessions' reports and recommendations,
+are fictional.
 """
 
 import datetime
@@ -336,6 +337,7 @@ def load_demo(reset_passwords=False):
             report.created.append(username)
 
     _add_programme(event, report)
+    _add_results(event, report)
     return report
 
 
@@ -386,3 +388,306 @@ def _add_invitees(event, report):
         if created:
             services.record_added(participant, how="demo data")
             report.created.append(full_name)
+
+
+# What the facilitators wrote down after each track session, and what the
+# plenary said: fictional, in Russian, as facilitators in Osh write.
+# Session keys are (track order, English title); counts are women, men.
+OSH_REPORTS = {
+    (1, "Stories from the evacuation: what women leaders did"): (
+        "Женщины — депутаты айыл кенешей и активистки первыми организовали эвакуацию детей, пожилых людей и людей "
+        "с инвалидностью из сёл Лейлекского и Баткенского районов; списки семей составляли от руки.\n"
+        "Сообщения об эвакуации приходили с опозданием. Связь держалась через группы в WhatsApp, которые вели сами "
+        "женщины.\n"
+        "Женщин не включали в районные штабы по чрезвычайным ситуациям, хотя они знали, где находится каждая семья.",
+        11, 1,
+    ),
+    (1, "Recommendations on emergency response"): (
+        "Участницы согласовали рекомендации об участии женщин в штабах ЧС, о раннем оповещении на трёх языках и о "
+        "заблаговременных списках людей, которым нужна помощь при эвакуации.\n"
+        "Предложение о вознаграждении волонтёров из бюджета обсуждали отдельно.",
+        10, 2,
+    ),
+    (2, "How aid reached women, children and displaced families"): (
+        "Помощь распределяли по спискам глав домохозяйств: семьи, где глава — женщина, и семьи, жившие у "
+        "родственников, часто оставались без помощи.\n"
+        "Не хватало средств гигиены для женщин и девочек и психологической поддержки детей.\n"
+        "Жители не знали, кто и по каким критериям составляет списки получателей.",
+        8, 2,
+    ),
+    (2, "Recommendations on humanitarian aid"): (
+        "Группа предложила порядок составления списков с участием женщин и открытые критерии распределения помощи, "
+        "а также наборы гигиены и психологическую помощь в каждом пострадавшем селе.",
+        8, 1,
+    ),
+    (3, "Women's voices on the border disputes"): (
+        "Женщины приграничных сёл не участвуют в переговорах о границе, воде и пастбищах, хотя споры из-за воды и "
+        "дорог затрагивают их семьи первыми.\n"
+        "Женщины-медиаторы уже гасили конфликты на уровне сёл, но их работа нигде не признана.",
+        9, 3,
+    ),
+    (3, "Recommendations for the next National Action Plan"): (
+        "Рекомендации для следующего Национального плана действий: квота для женщин в рабочих группах по границе, "
+        "сеть женщин-медиаторов и отдельная задача плана для приграничных территорий Баткенской области.",
+        9, 2,
+    ),
+    (None, "Plenary: each track presents its recommendations"): (
+        "Докладчики трёх направлений представили рекомендации. Участники одобрили их с поправками; повторяющиеся "
+        "предложения об отдельных нуждах женщин и девочек объединены.",
+        25, 5,
+    ),
+}
+
+# Fictional recommendations, as the facilitators wrote them down. The keys
+# name the session as above; "fate" is what the organisers decided:
+# "accept", "submit" (still to review), ("merge", key of the one kept) or
+# ("not_retain", reason). Measures are in the language the recommendation was said in.
+OSH_RECOMMENDATIONS = [
+    {
+        "key": "headquarters",
+        "session": (1, "Recommendations on emergency response"),
+        "language": "ru",
+        "text": "Включить женщин — депутатов айыл кенешей и представительниц женских советов в состав районных и "
+        "областных штабов по чрезвычайным ситуациям в Баткенской области.",
+        "translation_en": "Include women members of aiyl keneshes and of women's councils in the district and oblast "
+        "emergency headquarters of Batken oblast.",
+        "translation_ky": "Баткен облусундагы райондук жана облустук өзгөчө кырдаалдар штабдарынын курамына айыл "
+        "кеңештеринин аял депутаттарын жана аялдар кеңештеринин өкүлдөрүн киргизүү.",
+        "measure": "Внести изменения в положения о штабах ЧС: не менее 30 % членов — женщины, в том числе из "
+        "пострадавших сёл.",
+        "indicator": "Доля женщин в составе штабов ЧС Баткенского, Лейлекского и Кадамжайского районов.",
+        "area": "1",
+        "addressees": ["Cabinet of Ministers", "Local self-government and local councils"],
+        "target_groups": ["Women members of local councils", "Border communities"],
+        "geographic_scope": "oblast", "place": "Баткенская область", "priority": "high", "timeframe": "six_months",
+        "fate": "accept",
+    },
+    {
+        "key": "early-warning",
+        "session": (1, "Recommendations on emergency response"),
+        "language": "ru",
+        "text": "Создать систему раннего оповещения об эвакуации по SMS и WhatsApp на кыргызском, русском и узбекском "
+        "языках, с женщиной-координатором в каждом айылном аймаке.",
+        "translation_en": "Set up early warning of evacuations by SMS and WhatsApp in Kyrgyz, Russian and Uzbek, with "
+        "a woman coordinator in each aiyl aimak.",
+        "measure": "Разработать протокол оповещения с рассылкой SMS (без мобильного интернета) и назначить "
+        "координатора в каждом айылном аймаке приграничных районов.",
+        "indicator": "Время от решения об эвакуации до получения сообщения жителями; число айылных аймаков с "
+        "координатором.",
+        "area": "2",
+        "addressees": ["Ministries and state agencies", "Local self-government and local councils"],
+        "target_groups": ["Border communities", "Women"],
+        "geographic_scope": "district", "place": "Баткенский и Лейлекский районы", "priority": "high",
+        "timeframe": "one_year",
+        "fate": "accept",
+    },
+    {
+        "key": "evacuation-lists",
+        "session": (1, "Recommendations on emergency response"),
+        "language": "ky",
+        "text": "Эвакуация учурунда жардамга муктаж болгон майыптыгы бар адамдарды, кош бойлуу аялдарды жана "
+        "карыларды алдын ала тизмеге алып, аларга транспорт бекитүү.",
+        "translation_en": "Keep advance lists of persons with disabilities, pregnant women and older people who need "
+        "help in an evacuation, and assign transport to them.",
+        "translation_ru": "Заранее составлять списки людей с инвалидностью, беременных женщин и пожилых людей, "
+        "которым нужна помощь при эвакуации, и закреплять за ними транспорт.",
+        "measure": "Ар бир айыл өкмөтү тизмени жылына бир жолу жаңылап, транспорт планын Өзгөчө кырдаалдар "
+        "министрлиги менен макулдашат.",
+        "indicator": "Тизмеси жана транспорт планы бар айыл аймактарынын саны.",
+        "area": "3",
+        "addressees": ["Local self-government and local councils"],
+        "target_groups": ["Persons with disabilities", "Women"],
+        "geographic_scope": "district", "place": "Лейлек району", "priority": "medium", "timeframe": "one_year",
+        "fate": "accept",
+    },
+    {
+        "key": "volunteer-pay",
+        "session": (1, "Stories from the evacuation: what women leaders did"),
+        "language": "ru",
+        "text": "Выплачивать женщинам-волонтёрам, помогавшим при эвакуации, ежемесячное вознаграждение из "
+        "республиканского бюджета.",
+        "translation_en": "Pay the women volunteers who helped in the evacuation a monthly allowance from the "
+        "national budget.",
+        "area": "4",
+        "addressees": ["Cabinet of Ministers"],
+        "target_groups": ["Women"],
+        "geographic_scope": "national", "priority": "low",
+        "fate": ("not_retain", "Оплата волонтёров выходит за рамки Национального плана действий; участники "
+                 "пленарного заседания предложили передать вопрос местным кенешам."),
+    },
+    {
+        "key": "aid-lists",
+        "session": (2, "Recommendations on humanitarian aid"),
+        "language": "ru",
+        "text": "Составлять списки получателей гуманитарной помощи с участием женщин-депутатов и женских советов, "
+        "включая семьи, где глава — женщина, и семьи, живущие у родственников.",
+        "translation_en": "Draw up the lists of those who receive humanitarian aid together with women deputies and "
+        "women's councils, including households headed by women and families staying with relatives.",
+        "translation_ky": "Гуманитардык жардам алуучулардын тизмесин аял депутаттардын жана аялдар кеңештеринин "
+        "катышуусу менен түзүү, анын ичинде башчысы аял болгон жана туугандарында жашаган үй-бүлөлөрдү кошуу.",
+        "measure": "Утвердить порядок составления списков получателей помощи с обязательным участием женщин и "
+        "публикацией критериев в каждом айылном аймаке.",
+        "indicator": "Доля домохозяйств, возглавляемых женщинами, среди получателей помощи; число жалоб на списки.",
+        "area": "4",
+        "addressees": ["Cabinet of Ministers", "Local self-government and local councils"],
+        "target_groups": ["Women", "People displaced by conflict"],
+        "geographic_scope": "oblast", "place": "Баткенская область", "priority": "high", "timeframe": "six_months",
+        "fate": "accept",
+    },
+    {
+        "key": "hygiene-and-care",
+        "session": (2, "Recommendations on humanitarian aid"),
+        "language": "ru",
+        "text": "Включать в наборы гуманитарной помощи средства гигиены для женщин и девочек и обеспечить "
+        "психологическую помощь детям и женщинам в пострадавших сёлах.",
+        "translation_en": "Include hygiene items for women and girls in every aid package, and provide psychological "
+        "support to children and women in the affected villages.",
+        "measure": "Стандарт состава гуманитарного набора; мобильные группы психологов в пострадавших айылных аймаках.",
+        "indicator": "Доля наборов со средствами гигиены; число детей и женщин, получивших психологическую помощь.",
+        "area": "4",
+        "addressees": ["Ministries and state agencies", "International partners"],
+        "target_groups": ["Women", "Girls", "Children"],
+        "geographic_scope": "district", "place": "Баткенский и Лейлекский районы", "priority": "high",
+        "timeframe": "ongoing",
+        "fate": "accept",
+    },
+    {
+        "key": "hygiene-kits",
+        "session": (2, "How aid reached women, children and displaced families"),
+        "language": "ru",
+        "text": "Обеспечить гигиенические наборы для женщин и девочек в каждом пакете гуманитарной помощи.",
+        "area": "4",
+        "addressees": ["International partners"],
+        "target_groups": ["Women", "Girls"],
+        "geographic_scope": "district", "priority": "medium",
+        "fate": ("merge", "hygiene-and-care"),
+    },
+    {
+        "key": "border-working-groups",
+        "session": (3, "Recommendations for the next National Action Plan"),
+        "language": "en",
+        "text": "Guarantee that at least 30 % of the members of the government's working groups on the border and "
+        "of the local conflict-prevention councils are women from the border communities.",
+        "translation_ru": "Гарантировать, что не менее 30 % членов правительственных рабочих групп по границе и "
+        "местных советов по профилактике конфликтов составляют женщины из приграничных сообществ.",
+        "translation_ky": "Өкмөттүн чек ара боюнча жумушчу топторунун жана жергиликтүү чыр-чатактардын алдын алуу "
+        "кеңештеринин мүчөлөрүнүн жок дегенде 30 пайызы чек ара жамааттарынын аялдары болушун камсыз кылуу.",
+        "measure": "Amend the regulations of the working groups and councils; the Women MPs Forum follows this up in "
+        "parliamentary hearings.",
+        "indicator": "Share of women in the working groups and councils, reported every half-year.",
+        "area": "1",
+        "addressees": ["Parliament (Jogorku Kenesh)", "Cabinet of Ministers"],
+        "target_groups": ["Women", "Border communities"],
+        "geographic_scope": "national", "priority": "high", "timeframe": "plan_period",
+        "fate": "accept",
+    },
+    {
+        "key": "mediators",
+        "session": (3, "Recommendations for the next National Action Plan"),
+        "language": "ky",
+        "text": "Чек ара айылдарында аял медиаторлордун тармагын түзүп, аларды аксакалдар соттору жана "
+        "профилактика кеңештери менен бирге окутуу.",
+        "translation_en": "Set up a network of women mediators in the border villages and train them together with the "
+        "elders' courts and the prevention councils.",
+        "translation_ru": "Создать сеть женщин-медиаторов в приграничных сёлах и обучать их вместе с судами "
+        "аксакалов и советами профилактики.",
+        "measure": "Жыл сайын ар бир чек ара айыл аймагында медиация боюнча окуу өткөрүү.",
+        "indicator": "Окуудан өткөн аял медиаторлордун саны; алар чечкен талаштардын саны.",
+        "area": "2",
+        "addressees": ["Local self-government and local councils", "Civil society", "International partners"],
+        "target_groups": ["Women", "Youth", "Border communities"],
+        "geographic_scope": "district", "place": "Лейлек жана Баткен райондору", "priority": "medium",
+        "timeframe": "one_year",
+        "fate": "accept",
+    },
+    {
+        "key": "nap-border-task",
+        "session": (3, "Recommendations for the next National Action Plan"),
+        "language": "ru",
+        "text": "Включить в следующий Национальный план действий по резолюции 1325 отдельную задачу для приграничных "
+        "территорий Баткенской области, с ответственными органами и сроками.",
+        "translation_en": "Give the border areas of Batken oblast a task of their own in the next National Action Plan "
+        "on Resolution 1325, with responsible bodies and deadlines.",
+        "measure": "Межведомственная рабочая группа вносит задачу в проект плана после обсуждения с жителями.",
+        "indicator": "Задача и её мероприятия включены в утверждённый план.",
+        "area": "2",
+        "addressees": ["Cabinet of Ministers"],
+        "target_groups": ["Border communities"],
+        "geographic_scope": "national", "priority": "high", "timeframe": "plan_period",
+        "fate": "accept",
+    },
+    {
+        "key": "cross-border-dialogue",
+        "session": (3, "Women's voices on the border disputes"),
+        "language": "ru",
+        "text": "Проводить ежегодную встречу женщин приграничных сёл по обе стороны границы для обсуждения вопросов "
+        "воды, пастбищ и дорог.",
+        "translation_en": "Hold a yearly meeting of women from the border villages on both sides of the border on "
+        "water, pastures and roads.",
+        "area": "2",
+        "addressees": ["Civil society", "International partners"],
+        "target_groups": ["Women", "Border communities"],
+        "geographic_scope": "district", "priority": "medium", "timeframe": "ongoing",
+        "fate": "submit",
+    },
+]
+
+
+def _add_results(event, report):
+    """The sessions' reports and recommendations, moved through the organisers' review as the services do it.
+
+    Added once: an organiser who has started reviewing keeps their decisions.
+    """
+    from recommendations import services as results
+    from recommendations.models import Addressee, Framework, Recommendation, SessionReport, TargetGroup
+
+    User = get_user_model()
+    facilitator = User.objects.filter(username="facilitator").first()
+    organiser = User.objects.filter(username="organiser").first()
+    if organiser is None or not results.is_organiser(organiser):
+        return
+    sessions = {
+        (session.track.order if session.track else None, session.title_en): session
+        for session in event.sessions.select_related("track")
+    }
+
+    def writer(session):
+        return facilitator if facilitator and session.facilitators.filter(pk=facilitator.pk).exists() else organiser
+
+    for key, (key_points, women, men) in OSH_REPORTS.items():
+        session = sessions.get(key)
+        if session is None or SessionReport.objects.filter(session=session).exists():
+            continue
+        results.save_report(session, by=writer(session), key_points=key_points, women_count=women, men_count=men)
+        report.created.append(f"report: {session}")
+
+    if Recommendation.objects.for_event(event).exists():
+        return
+    framework = Framework.for_event(event)
+    areas = {area.number: area for area in framework.areas.all()} if framework else {}
+    addressees = {addressee.name_en: addressee for addressee in Addressee.objects.all()}
+    groups = {group.name_en: group for group in TargetGroup.objects.all()}
+    added = {}
+    for data in OSH_RECOMMENDATIONS:
+        data = dict(data)
+        session = sessions.get(data.pop("session"))
+        if session is None:
+            continue
+        key, fate, area = data.pop("key"), data.pop("fate"), data.pop("area")
+        recommendation = results.add_recommendation(
+            session,
+            by=writer(session),
+            framework_area=areas.get(area),
+            addressees=[addressees[name] for name in data.pop("addressees") if name in addressees],
+            target_groups=[groups[name] for name in data.pop("target_groups") if name in groups],
+            **data,
+        )
+        recommendation = results.submit(recommendation, by=writer(session))
+        if fate == "accept":
+            recommendation = results.accept(recommendation, by=organiser)
+        elif fate != "submit" and fate[0] == "not_retain":
+            recommendation = results.not_retain(recommendation, by=organiser, reason=fate[1])
+        elif fate != "submit" and fate[0] == "merge" and fate[1] in added:
+            recommendation = results.merge(recommendation, into=added[fate[1]], by=organiser)
+        added[key] = recommendation
+        report.created.append(f"recommendation: {recommendation}")

@@ -1,11 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +25,9 @@ from .models import (
     EventFramework,
     Framework,
     FrameworkArea,
+    OutcomeDocument,
+    OutcomeFormat,
+    OutcomeStatus,
     Quote,
     Recommendation,
     RecommendationStatus,
@@ -293,6 +301,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
                 "shown": sum(group["count"] for group in groups),
                 "groups": groups,
                 "can_change": self.has_change_permission(request),
+                "outcome_form": OutcomeRequestForm(initial={"event": event}) if event else None,
+                "outcome_url": reverse("admin:recommendations_outcomedocument_add"),
+                "outcome_list_url": reverse("admin:recommendations_outcomedocument_changelist"),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 "actions": [
                     ("accept_selected", self.accept_selected.short_description),
@@ -321,3 +332,112 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             if response is not None:
                 return response
         return redirect(request.get_full_path())
+
+
+class OutcomeRequestForm(forms.Form):
+    event = forms.ModelChoiceField(queryset=Event.objects.order_by("-starts_at"), label=_("Event"))
+    language = forms.ChoiceField(choices=settings.LANGUAGES, label=_("Language"))
+    formats = forms.MultipleChoiceField(
+        choices=OutcomeFormat.choices,
+        initial=[OutcomeFormat.PDF, OutcomeFormat.DOCX],
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Formats"),
+        help_text=_("Only accepted recommendations go into the document."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = get_language()
+
+
+@admin.register(OutcomeDocument)
+class OutcomeDocumentAdmin(admin.ModelAdmin):
+    list_display = ("event", "language", "format", "status", "created_at", "requested_by", "finished_at", "download")
+    list_filter = (("event", admin.RelatedOnlyFieldListFilter), "status", "format", "language")
+    list_select_related = ("event", "requested_by")
+    readonly_fields = ("event", "language", "format", "status", "download", "error", "requested_by", "created_at", "finished_at")
+    fields = readonly_fields
+    actions = ["generate_again"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # A document is drawn from the recommendations, never edited here.
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        if document.status != OutcomeStatus.READY or not document.file:
+            return document.get_status_display()
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:recommendations_outcomedocument_download", args=[document.pk]),
+            _("Download"),
+        )
+
+    @admin.action(description=_("Generate the selected documents again"), permissions=["add"])
+    def generate_again(self, request, queryset):
+        for document in queryset:
+            services.requeue_outcome_document(document, by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d document is being prepared again.", "%(count)d documents are being prepared again.", len(queryset)
+            )
+            % {"count": len(queryset)},
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                login_required(self.download_view, login_url="admin:login"),
+                name="recommendations_outcomedocument_download",
+            )
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        # While a document is being prepared, the list reloads itself to show when it is ready.
+        waiting = OutcomeDocument.objects.filter(status=OutcomeStatus.QUEUED).exists()
+        return super().changelist_view(request, {**(extra_context or {}), "refresh_while_waiting": waiting})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Ask for the outcome document of an event, in one language and one or more formats."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OutcomeRequestForm(request.POST or None, initial={"event": request.GET.get("event")})
+        if request.method == "POST" and form.is_valid():
+            try:
+                for format in form.cleaned_data["formats"]:
+                    services.request_outcome_document(
+                        form.cleaned_data["event"], language=form.cleaned_data["language"], format=format, by=request.user
+                    )
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _gettext("The outcome document is being prepared. It can be downloaded here when it is ready."),
+                )
+                changelist = reverse("admin:recommendations_outcomedocument_changelist")
+                return redirect(f"{changelist}?event__id__exact={form.cleaned_data['event'].pk}")
+        return TemplateResponse(
+            request,
+            "admin/recommendations/outcomedocument/request_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Prepare the outcome document"),
+                "opts": self.model._meta,
+                "form": form,
+            },
+        )
+
+    def download_view(self, request, pk):
+        if not (request.user.is_active and request.user.is_staff) or not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(OutcomeDocument, pk=pk)
+        if document.status != OutcomeStatus.READY or not document.file:
+            messages.warning(request, _gettext("This document is not ready yet."))
+            return redirect("admin:recommendations_outcomedocument_changelist")
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError:
+            raise Http404(_gettext("The file is missing: generate the document again.")) from None
+        return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])

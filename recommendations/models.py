@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -371,3 +373,55 @@ class FormDraft(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class OutcomeFormat(models.TextChoices):
+    PDF = "pdf", _("PDF")
+    DOCX = "docx", _("Word (DOCX, editable)")
+    CSV = "csv", _("CSV table")
+    XLSX = "xlsx", _("Excel table (XLSX)")
+
+
+class OutcomeStatus(models.TextChoices):
+    QUEUED = "queued", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Could not be prepared")
+
+
+def outcome_upload_to(document, filename):
+    return f"outcome-documents/{document.event_id}/{filename}"
+
+
+class OutcomeDocument(models.Model):
+    """One generated outcome document: an event's accepted recommendations in one language and format.
+
+    The file is served only to organisers (never from MEDIA_URL): it may hold
+    recommendations the organisers have not published yet.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outcome_documents", verbose_name=_("event"))
+    language = models.CharField(_("language"), max_length=7, choices=settings.LANGUAGES)
+    format = models.CharField(_("format"), max_length=4, choices=OutcomeFormat.choices)
+    status = models.CharField(_("status"), max_length=10, choices=OutcomeStatus.choices, default=OutcomeStatus.QUEUED)
+    file = models.FileField(_("file"), upload_to=outcome_upload_to, max_length=300, blank=True)
+    error = models.TextField(_("what went wrong"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome document")
+        verbose_name_plural = _("outcome documents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.event} ({self.get_language_display()}, {self.get_format_display()})"
+
+
+@receiver(post_delete, sender=OutcomeDocument)
+def remove_outcome_file(sender, instance, **kwargs):
+    # A deleted document must not stay on the disk: it may hold unpublished recommendations.
+    if instance.file:
+        instance.file.delete(save=False)

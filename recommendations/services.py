@@ -5,7 +5,10 @@ that every step checks the same allowed transitions and records who took it
 (in the row itself and in its django-simple-history history).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,8 +16,19 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Session
 
-from .models import FormDraft, Quote, Recommendation, SessionReport, quotable_participants
+from . import outcome
+from .models import (
+    FormDraft,
+    OutcomeDocument,
+    OutcomeStatus,
+    Quote,
+    Recommendation,
+    SessionReport,
+    quotable_participants,
+)
 from .models import RecommendationStatus as Status
+
+logger = logging.getLogger(__name__)
 
 # The statuses each step may start from.
 ALLOWED_FROM = {
@@ -247,3 +261,67 @@ def save_form_draft(user, key, data):
 
 def discard_form_draft(user, key):
     FormDraft.objects.filter(user=user, key=key).delete()
+
+
+def request_outcome_document(event, *, language, format, by):
+    """An organiser asks for the outcome document in one language and format; a worker draws it.
+
+    Asking again while the same document is still waiting gives that one back:
+    it will be drawn from the data as it is when the worker gets to it.
+    """
+    from .tasks import generate_outcome_document
+
+    _require_organiser(by)
+    with transaction.atomic():
+        document = OutcomeDocument.objects.filter(
+            event=event, language=language, format=format, status=OutcomeStatus.QUEUED
+        ).first()
+        if document is None:
+            document = OutcomeDocument.objects.create(event=event, language=language, format=format, requested_by=by)
+        # robust: a Redis outage must not turn the request into an error page;
+        # the organiser sees the document waiting and can ask again.
+        transaction.on_commit(lambda: generate_outcome_document.delay(document.pk), robust=True)
+    return document
+
+
+@transaction.atomic
+def requeue_outcome_document(document, *, by):
+    """Draw a document again (after it failed, or its message was lost), from the data as it is now."""
+    from .tasks import generate_outcome_document
+
+    _require_organiser(by)
+    document = OutcomeDocument.objects.select_for_update().get(pk=document.pk)
+    document.status, document.error, document.finished_at = OutcomeStatus.QUEUED, "", None
+    document.requested_by = by
+    document.save(update_fields=["status", "error", "finished_at", "requested_by"])
+    transaction.on_commit(lambda: generate_outcome_document.delay(document.pk), robust=True)
+    return document
+
+
+def generate_outcome_document(document_id):
+    """Draw one waiting document. Safe to run twice: a document that is ready, failed or being drawn is left alone."""
+    with transaction.atomic():
+        document = (
+            OutcomeDocument.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event")
+            .filter(pk=document_id, status=OutcomeStatus.QUEUED)
+            .first()
+        )
+        if document is None:
+            return None
+        try:
+            with transaction.atomic():
+                content = outcome.gather(document.event, document.language)
+                data = outcome.render(content, document.format)
+        except Exception as error:  # Whatever broke, the organiser sees "failed" rather than a document waiting forever.
+            logger.exception("Outcome document %s could not be generated", document_id)
+            document.status, document.error = OutcomeStatus.FAILED, f"{type(error).__name__}: {error}"[:2000]
+        else:
+            old_file = document.file.name if document.file else ""
+            document.file.save(outcome.file_name(content, document.format), ContentFile(data), save=False)
+            if old_file and old_file != document.file.name:
+                document.file.storage.delete(old_file)
+            document.status, document.error = OutcomeStatus.READY, ""
+        document.finished_at = timezone.now()
+        document.save()
+        return document

@@ -1,0 +1,481 @@
+"""The outcome document: an event's accepted recommendations, as organisers hand them to decision makers.
+
+`gather` reads everything the document says once, in one language, into
+plain data; each renderer (PDF, DOCX, CSV, XLSX) only lays that data out, so
+the four files never disagree and none of them queries the database.
+
+Nobody is named in the figures: people marked at risk are counted with the
+others, and a quote appears only while its speaker's consent stands.
+"""
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+import tablib
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from participants.models import Gender, Status
+from participants.resources import CSV, XLSX
+
+from .models import Framework, OutcomeFormat, Quote, Recommendation, RecommendationStatus, SessionReport
+
+
+@dataclass
+class Figure:
+    label: str
+    count: int
+
+
+@dataclass
+class Participation:
+    attended: bool  # False: nobody is checked in yet, so these are the registered participants.
+    total: int
+    by_gender: list
+    by_category: list
+    by_district: list
+
+
+@dataclass
+class SessionSummary:
+    title: str
+    time: str
+    key_points: str
+    people: str
+    quotes: list = field(default_factory=list)
+
+
+@dataclass
+class TrackSummary:
+    title: str
+    sessions: list
+
+
+@dataclass
+class RecommendationRow:
+    number: str
+    text: str
+    original: str  # The words as said, when the document gives a translation.
+    original_language: str
+    measure: str
+    indicator: str
+    framework_area: str
+    addressees: str
+    target_groups: str
+    scope: str
+    timeframe: str
+    priority: str
+    track: str
+    session: str
+    also_from: str  # The sessions whose duplicates were merged into this one.
+
+
+@dataclass
+class AddresseeGroup:
+    addressees: str
+    recommendations: list
+
+
+@dataclass
+class AreaGroup:
+    title: str
+    groups: list
+
+
+@dataclass
+class OutcomeContent:
+    language: str
+    title: str
+    theme: str
+    purpose: str
+    date: str
+    venue: str
+    host: str
+    partners: list
+    funder: str
+    funded_project: str
+    framework: str
+    participation: Participation
+    tracks: list
+    areas: list
+    recommendations: list
+    generated_at: str
+    slug: str
+
+
+def gather(event, language):
+    """Everything the outcome document says, read from the database once, in one language."""
+    with translation.override(language):
+        framework = Framework.for_event(event)
+        rows, areas = _recommendations(event, language, framework)
+        starts = timezone.localtime(event.starts_at)
+        ends = timezone.localtime(event.ends_at)
+        date = date_format(starts, "DATE_FORMAT")
+        if ends.date() != starts.date():
+            date = f"{date} – {date_format(ends, 'DATE_FORMAT')}"
+        return OutcomeContent(
+            language=language,
+            title=event.title,
+            theme=event.theme,
+            purpose=event.purpose,
+            date=date,
+            venue=", ".join(part for part in (event.venue, event.address or event.city) if part),
+            host=event.host_organisation,
+            partners=event.partner_organisation_list,
+            funder=event.funder,
+            funded_project=event.funded_project,
+            framework=framework.name if framework else "",
+            participation=_participation(event),
+            tracks=_tracks(event),
+            areas=areas,
+            recommendations=rows,
+            generated_at=date_format(timezone.localtime(), "DATETIME_FORMAT"),
+            slug=event.slug,
+        )
+
+
+def _participation(event):
+    people = event.participants.filter(status=Status.ATTENDED)
+    attended = people.exists()
+    if not attended:
+        people = event.participants.holding_seats()
+    people = list(people.select_related("category", "district__region").order_by())
+    genders = dict(Gender.choices)
+    not_given = _("Not given")
+
+    def figures(labels, order=None):
+        counts = Counter(labels)
+        keys = sorted(counts, key=order or (lambda label: (label == not_given, label)))
+        return [Figure(label, counts[label]) for label in keys]
+
+    gender_order = {label: index for index, label in enumerate([*genders.values(), not_given])}
+    return Participation(
+        attended=attended,
+        total=len(people),
+        by_gender=figures([genders.get(p.gender, not_given) for p in people], order=gender_order.get),
+        by_category=figures([p.category.name if p.category else not_given for p in people]),
+        by_district=figures([_district(p.district) if p.district else not_given for p in people]),
+    )
+
+
+def _district(district):
+    # "Osh city", not "Osh city (Osh city)".
+    region = district.region.name
+    return district.name if region == district.name else f"{district.name} ({region})"
+
+
+def _people(report):
+    counts = [
+        (report.women_count, ngettext("%(count)s woman", "%(count)s women", report.women_count or 0)),
+        (report.men_count, ngettext("%(count)s man", "%(count)s men", report.men_count or 0)),
+        (report.other_count, ngettext("%(count)s other or not said", "%(count)s other or not said", report.other_count or 0)),
+    ]
+    return ", ".join(label % {"count": count} for count, label in counts if count)
+
+
+def _tracks(event):
+    reports = (
+        SessionReport.objects.filter(session__event=event)
+        .select_related("session__track")
+        .order_by("session__track__order", "session__track", "session__starts_at", "pk")
+    )
+    quotes = {}
+    for quote in Quote.objects.publishable().filter(report__session__event=event).select_related("participant__category"):
+        who = quote.participant.full_name
+        if quote.participant.category:
+            who = f"{who}, {quote.participant.category.name}"
+        quotes.setdefault(quote.report_id, []).append({"text": quote.text, "who": who})
+    tracks = {}
+    for report in reports:
+        if not (report.key_points.strip() or report.participant_count or report.pk in quotes):
+            continue
+        session = report.session
+        title = session.track.title if session.track else _("Plenary")
+        tracks.setdefault(title, []).append(
+            SessionSummary(
+                title=session.title,
+                time=date_format(timezone.localtime(session.starts_at), "TIME_FORMAT"),
+                key_points=report.key_points.strip(),
+                people=_people(report),
+                quotes=quotes.get(report.pk, []),
+            )
+        )
+    return [TrackSummary(title=title, sessions=sessions) for title, sessions in tracks.items()]
+
+
+def _recommendations(event, language, framework):
+    accepted = (
+        Recommendation.objects.for_event(event)
+        .filter(status=RecommendationStatus.ACCEPTED)
+        .select_related("session__track", "framework_area__framework")
+        .prefetch_related("addressees", "target_groups", "merged_from__session")
+    )
+    no_area, no_addressee = _("No framework area given"), _("No addressee given")
+
+    def area_key(recommendation):
+        area = recommendation.framework_area
+        if area is None:
+            return (2, 0, "")
+        # Areas of the event's own framework first, in the plan's order.
+        return (0 if area.framework_id == getattr(framework, "pk", None) else 1, area.order, area.number)
+
+    def addressee_key(recommendation):
+        addressees = sorted(recommendation.addressees.all(), key=lambda a: (a.order, a.name))
+        return tuple((a.order, a.name) for a in addressees) or ((10**6, no_addressee),)
+
+    ordered = sorted(
+        accepted,
+        key=lambda r: (area_key(r), addressee_key(r), r.session.track.order if r.session.track else -1, r.created_at, r.pk),
+    )
+    areas, rows = {}, []
+    for number, recommendation in enumerate(ordered, start=1):
+        row = _row(recommendation, number, language, no_area)
+        rows.append(row)
+        groups = areas.setdefault(row.framework_area, {})
+        groups.setdefault(row.addressees or no_addressee, []).append(row)
+    return rows, [
+        AreaGroup(title=title, groups=[AddresseeGroup(name, items) for name, items in groups.items()])
+        for title, groups in areas.items()
+    ]
+
+
+def _row(recommendation, number, language, no_area):
+    session = recommendation.session
+    text = recommendation.text_in(language)
+    merged_sessions = sorted({str(duplicate.session) for duplicate in recommendation.merged_from.all()} - {str(session)})
+    return RecommendationRow(
+        number=f"R{number}",
+        text=text,
+        original=recommendation.text if text != recommendation.text else "",
+        original_language=recommendation.get_language_display(),
+        measure=recommendation.measure,
+        indicator=recommendation.indicator,
+        framework_area=str(recommendation.framework_area) if recommendation.framework_area else no_area,
+        addressees=", ".join(a.name for a in sorted(recommendation.addressees.all(), key=lambda a: (a.order, a.name))),
+        target_groups=", ".join(t.name for t in sorted(recommendation.target_groups.all(), key=lambda t: (t.order, t.name))),
+        scope=" – ".join(part for part in (recommendation.get_geographic_scope_display(), recommendation.place) if part),
+        timeframe=recommendation.get_timeframe_display() if recommendation.timeframe else "",
+        priority=recommendation.get_priority_display(),
+        track=session.track.title if session.track else _("Plenary"),
+        session=session.title,
+        also_from="; ".join(merged_sessions),
+    )
+
+
+# Rendering. Each renderer takes the gathered content and returns the file's bytes.
+
+
+def render_pdf(content):
+    from weasyprint import HTML  # Loads Pango: only the worker that draws a PDF needs it.
+
+    with translation.override(content.language):
+        html = render_to_string(
+            "recommendations/outcome/document.html",
+            {
+                "content": content,
+                "summary_lines": _summary_lines(content),
+                "participation_sentence": _participation_sentence(content.participation),
+                "figure_tables": _figure_tables(content.participation),
+            },
+        )
+    return HTML(string=html).write_pdf()
+
+
+def _matrix_columns():
+    return [
+        ("number", _("No.")),
+        ("text", _("Recommendation")),
+        ("measure", _("Measure")),
+        ("indicator", _("Indicator")),
+        ("addressees", _("Addressed to")),
+        ("timeframe", _("Timeframe")),
+        ("priority", _("Priority")),
+        ("session", _("Source session")),
+    ]
+
+
+def render_docx(content):
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    with translation.override(content.language):
+        document = Document()
+        document.styles["Normal"].font.size = Pt(10)
+        section = document.sections[0]
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+        for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, margin, Cm(2))
+        document.core_properties.title = content.title
+        document.core_properties.language = content.language
+
+        document.add_heading(content.title, level=0)
+        document.add_paragraph(_("Outcome document"))
+        document.add_heading(_("The event"), level=1)
+        summary = document.add_table(rows=0, cols=2)
+        summary.style = "Table Grid"
+        for label, value in _summary_lines(content):
+            cells = summary.add_row().cells
+            cells[0].text, cells[1].text = label, value
+        if content.purpose:
+            document.add_paragraph(content.purpose)
+
+        document.add_heading(_("Participation"), level=1)
+        document.add_paragraph(_participation_sentence(content.participation))
+        for title, figures in _figure_tables(content.participation):
+            document.add_heading(title, level=2)
+            table = document.add_table(rows=1, cols=2)
+            table.style = "Table Grid"
+            table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Group"), _("People")
+            for figure in figures:
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = figure.label, str(figure.count)
+                cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+        document.add_heading(_("Key points of each track"), level=1)
+        for track in content.tracks:
+            document.add_heading(track.title, level=2)
+            for session in track.sessions:
+                document.add_heading(f"{session.time} {session.title}", level=3)
+                if session.people:
+                    people = document.add_paragraph().add_run(_("Participants: %(people)s") % {"people": session.people})
+                    people.italic = True
+                for paragraph in session.key_points.split("\n"):
+                    if paragraph.strip():
+                        document.add_paragraph(paragraph.strip())
+                for quote in session.quotes:
+                    document.add_paragraph(_("“%(quote)s” — %(who)s") % {"quote": quote["text"], "who": quote["who"]}, style="Quote")
+        if not content.tracks:
+            document.add_paragraph(_("No session report has been written yet."))
+
+        # The recommendations as the plan's matrix: a wide table reads best across the page.
+        matrix = document.add_section()
+        matrix.orientation = WD_ORIENT.LANDSCAPE
+        matrix.page_width, matrix.page_height = Cm(29.7), Cm(21.0)
+        document.add_heading(_("Recommendations"), level=1)
+        if content.framework:
+            document.add_paragraph(_("Grouped by the areas of: %(framework)s") % {"framework": content.framework})
+        columns = _matrix_columns()
+        for area in content.areas:
+            document.add_heading(area.title, level=2)
+            for group in area.groups:
+                document.add_heading(group.addressees, level=3)
+                table = document.add_table(rows=1, cols=len(columns))
+                table.style = "Table Grid"
+                for cell, (_name, label) in zip(table.rows[0].cells, columns, strict=True):
+                    cell.text = label
+                    cell.paragraphs[0].runs[0].bold = True
+                for row in group.recommendations:
+                    cells = table.add_row().cells
+                    for cell, (name, _label) in zip(cells, columns, strict=True):
+                        cell.text = _matrix_cell(row, name)
+        if not content.recommendations:
+            document.add_paragraph(_("No recommendation has been accepted yet."))
+        document.add_paragraph(_("Generated on %(date)s.") % {"date": content.generated_at})
+        output = io.BytesIO()
+        document.save(output)
+    return output.getvalue()
+
+
+def _matrix_cell(row, name):
+    if name == "text" and row.original:
+        return f"{row.text}\n({row.original_language}: {row.original})"
+    if name == "session":
+        value = f"{row.session} ({row.track})"
+        return f"{value}; {_('also proposed in')}: {row.also_from}" if row.also_from else value
+    return getattr(row, name)
+
+
+def _summary_lines(content):
+    lines = [
+        (_("Theme"), content.theme),
+        (_("Date"), content.date),
+        (_("Venue"), content.venue),
+        (_("Host"), content.host),
+        (_("Partners"), ", ".join(content.partners)),
+        (_("Funder"), content.funder),
+        (_("Project"), content.funded_project),
+    ]
+    return [(label, value) for label, value in lines if value]
+
+
+def _participation_sentence(participation):
+    count = participation.total
+    if participation.attended:
+        return ngettext(
+            "%(count)s person took part (as checked in at the event).",
+            "%(count)s people took part (as checked in at the event).",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "%(count)s person registered (nobody has been checked in yet).",
+        "%(count)s people registered (nobody has been checked in yet).",
+        count,
+    ) % {"count": count}
+
+
+def _figure_tables(participation):
+    return [
+        (_("By gender"), participation.by_gender),
+        (_("By category"), participation.by_category),
+        (_("By district or town"), participation.by_district),
+    ]
+
+
+def _table_columns():
+    return [
+        ("number", _("No.")),
+        ("framework_area", _("Framework area")),
+        ("text", _("Recommendation")),
+        ("original", _("As it was said")),
+        ("original_language", _("Language it was said in")),
+        ("measure", _("Measure")),
+        ("indicator", _("Indicator")),
+        ("addressees", _("Addressed to")),
+        ("target_groups", _("Target groups")),
+        ("scope", _("Geographic scope")),
+        ("timeframe", _("Timeframe")),
+        ("priority", _("Priority")),
+        ("track", _("Track")),
+        ("session", _("Source session")),
+        ("also_from", _("Also proposed in")),
+    ]
+
+
+def _dataset(content):
+    with translation.override(content.language):
+        columns = _table_columns()
+        dataset = tablib.Dataset(headers=[label for _name, label in columns], title=_("Recommendations")[:31])
+    for row in content.recommendations:
+        dataset.append([getattr(row, name) for name, _label in columns])
+    return dataset
+
+
+def render_csv(content):
+    # With a byte-order mark, Excel opens the Cyrillic text as UTF-8.
+    return ("\ufeff" + CSV().export_data(_dataset(content))).encode("utf-8")
+
+
+def render_xlsx(content):
+    return XLSX().export_data(_dataset(content))
+
+
+RENDERERS = {
+    OutcomeFormat.PDF: render_pdf,
+    OutcomeFormat.DOCX: render_docx,
+    OutcomeFormat.CSV: render_csv,
+    OutcomeFormat.XLSX: render_xlsx,
+}
+
+
+def render(content, format):
+    return RENDERERS[format](content)
+
+
+def file_name(content, format):
+    return f"{content.slug}-outcome-{content.language}.{format}"
