@@ -40,7 +40,8 @@ def _link_problem(request, problem, status):
     return render(request, "participants/link_problem.html", {"problem": problem}, status=status)
 
 
-def _session_participant(request, event):
+def session_participant(request, event):
+    """The participant whose personal link this browser opened for the event, or None (other apps' pages use it too)."""
     token = request.session.get(PERSONAL_LINKS_SESSION_KEY, {}).get(str(event.pk))
     if not token:
         return None
@@ -195,7 +196,7 @@ class MyRegistrationView(View):
 
     def dispatch(self, request, slug):
         self.event = _published_event(slug)
-        self.participant = _session_participant(request, self.event)
+        self.participant = session_participant(request, self.event)
         if self.participant is None:
             return _link_problem(request, "no_session", status=403)
         return super().dispatch(request, slug)
@@ -262,7 +263,7 @@ class MyRegistrationView(View):
 @require_POST
 def decline_invitation(request, slug):
     event = _published_event(slug)
-    participant = _session_participant(request, event)
+    participant = session_participant(request, event)
     if participant is None:
         return _link_problem(request, "no_session", status=403)
     form = DeclineForm(request.POST)
@@ -277,7 +278,7 @@ def decline_invitation(request, slug):
 @require_POST
 def cancel_registration(request, slug):
     event = _published_event(slug)
-    participant = _session_participant(request, event)
+    participant = session_participant(request, event)
     if participant is None:
         return _link_problem(request, "no_session", status=403)
     if participant.status in (Status.REGISTERED, Status.WAITLISTED):

@@ -2,9 +2,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,11 +23,13 @@ from agenda.models import Event
 from . import services
 from .models import (
     Addressee,
+    Endorsement,
     EventFramework,
     Framework,
     FrameworkArea,
     OutcomeDocument,
     OutcomeFormat,
+    OutcomePublication,
     OutcomeStatus,
     Quote,
     Recommendation,
@@ -100,9 +103,33 @@ class MergeForm(forms.Form):
         self.fields["target"].queryset = queryset
 
 
+def with_endorsement_counts(recommendations):
+    return recommendations.annotate(
+        agree_count=Count("endorsements", filter=Q(endorsements__endorses=True)),
+        disagree_count=Count("endorsements", filter=Q(endorsements__endorses=False)),
+    )
+
+
+class EndorsementInline(admin.TabularInline):
+    """What the participants answered to the draft outcome; theirs to give, so only read here."""
+
+    model = Endorsement
+    extra = 0
+    fields = ("participant", "endorses", "comment", "updated_at")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("participants' answers to the draft outcome")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "status", "track", "framework_area", "priority", "session", "created_by")
+    list_display = ("__str__", "status", "track", "framework_area", "priority", "session", "endorsement_counts", "created_by")
     list_filter = (
         ("session__event", admin.RelatedOnlyFieldListFilter),
         ("session__track", admin.RelatedOnlyFieldListFilter),
@@ -150,9 +177,17 @@ class RecommendationAdmin(SimpleHistoryAdmin):
         ),
     )
     actions = ["accept_selected", "not_retain_selected", "merge_selected"]
+    inlines = [EndorsementInline]
 
     def has_add_permission(self, request):
         return False  # Recommendations come from a session's facilitators.
+
+    def get_queryset(self, request):
+        return with_endorsement_counts(super().get_queryset(request))
+
+    @admin.display(description=_("participants agree / do not agree"))
+    def endorsement_counts(self, recommendation):
+        return f"{recommendation.agree_count} / {recommendation.disagree_count}"
 
     @admin.display(description=_("track"), ordering="session__track__order")
     def track(self, recommendation):
@@ -259,7 +294,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             return self._consolidation_action(request, event)
 
         recommendations = (
-            Recommendation.objects.for_event(event)
+            with_endorsement_counts(Recommendation.objects.for_event(event))
             .select_related("session__track", "framework_area", "merged_into")
             .prefetch_related("addressees")
             .order_by("session__track__order", "session__track", "framework_area__order", "created_at", "pk")
@@ -304,6 +339,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
                 "outcome_form": OutcomeRequestForm(initial={"event": event}) if event else None,
                 "outcome_url": reverse("admin:recommendations_outcomedocument_add"),
                 "outcome_list_url": reverse("admin:recommendations_outcomedocument_changelist"),
+                "publication": OutcomePublication.objects.filter(event=event).first(),
+                "publication_url": reverse("admin:recommendations_outcomepublication_add"),
+                "endorsements_url": reverse("admin:recommendations_endorsement_changelist"),
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 "actions": [
                     ("accept_selected", self.accept_selected.short_description),
@@ -441,3 +479,86 @@ class OutcomeDocumentAdmin(admin.ModelAdmin):
         except FileNotFoundError:
             raise Http404(_gettext("The file is missing: generate the document again.")) from None
         return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+class PublishDraftForm(forms.Form):
+    event = forms.ModelChoiceField(queryset=Event.objects.order_by("-starts_at"), label=_("Event"))
+    closes_at = forms.SplitDateTimeField(
+        label=_("Participants can respond until"),
+        widget=AdminSplitDateTime,
+        help_text=_("Publishing again for the same event moves this date."),
+    )
+
+
+@admin.register(OutcomePublication)
+class OutcomePublicationAdmin(admin.ModelAdmin):
+    """Show the draft outcome to the participants, then publish the final one on the event's page."""
+
+    list_display = ("event", "draft_published_at", "comments_close_at", "final_published_at", "updated_by")
+    list_select_related = ("event", "updated_by")
+    readonly_fields = ("event", "draft_published_at", "comments_close_at", "final_published_at", "updated_by")
+    fields = readonly_fields
+    actions = ["publish_final_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # Each step goes through its service: the add form and the action below.
+
+    @admin.action(description=_("Publish the final outcome of the selected events"), permissions=["add"])
+    def publish_final_selected(self, request, queryset):
+        for publication in queryset.select_related("event"):
+            try:
+                services.publish_final(publication.event, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{publication.event}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                messages.success(
+                    request,
+                    _gettext("The final outcome of “%(event)s” is published on its public page.") % {"event": publication.event},
+                )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Publish an event's draft outcome to its participants, with the date their responses close."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PublishDraftForm(request.POST or None, initial={"event": request.GET.get("event")})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.publish_draft(form.cleaned_data["event"], closes_at=form.cleaned_data["closes_at"], by=request.user)
+            except ValidationError as error:
+                form.add_error("closes_at", error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _gettext("The draft outcome is published: registered participants can read it and respond.")
+                )
+                return redirect("admin:recommendations_outcomepublication_changelist")
+        return TemplateResponse(
+            request,
+            "admin/recommendations/outcomepublication/publish_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Publish the draft outcome"),
+                "opts": self.model._meta,
+                "form": form,
+                "media": self.media + form.media,
+            },
+        )
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    """Every answer to the draft outcome, to read the comments in one place."""
+
+    list_display = ("recommendation", "participant", "endorses", "comment", "updated_at")
+    list_filter = (("recommendation__session__event", admin.RelatedOnlyFieldListFilter), "endorses")
+    list_select_related = ("recommendation", "participant")
+    search_fields = ("comment", "recommendation__text")
+    readonly_fields = ("recommendation", "participant", "endorses", "comment", "created_at", "updated_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # Participants answer on their own page.
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Language
+from participants.validators import validate_no_markup
 
 from .models import Addressee, Framework, FrameworkArea, Quote, Recommendation, SessionReport, TargetGroup, quotable_participants
 
@@ -117,3 +118,26 @@ class RecommendationForm(forms.ModelForm):
 
     def translation_bound_fields(self):
         return [self[name] for name in self.translation_fields]
+
+
+class EndorsementForm(forms.Form):
+    """A participant's answer to one recommendation of the draft outcome."""
+
+    endorses = forms.TypedChoiceField(
+        label=_("Do you agree with this recommendation?"),
+        choices=[("yes", _("I agree")), ("no", _("I do not agree"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        validators=[validate_no_markup],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, endorsement=None, **kwargs):
+        if endorsement is not None:
+            kwargs.setdefault("initial", {"endorses": "yes" if endorsement.endorses else "no", "comment": endorsement.comment})
+        super().__init__(*args, **kwargs)

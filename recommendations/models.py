@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agenda.models import Event, Session
 from participants.models import Consent, ConsentKind, Language, Participant
+from participants.validators import validate_no_markup
 
 
 class Framework(models.Model):
@@ -425,3 +427,61 @@ def remove_outcome_file(sender, instance, **kwargs):
     # A deleted document must not stay on the disk: it may hold unpublished recommendations.
     if instance.file:
         instance.file.delete(save=False)
+
+
+class OutcomePublication(models.Model):
+    """Where an event's outcome stands with its participants: draft shown to them, comments closed, final public.
+
+    Its own row rather than fields on EventFramework: that one records a
+    choice of framework, this one a sequence of publishing steps.
+    """
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="outcome_publication", verbose_name=_("event"))
+    draft_published_at = models.DateTimeField(_("draft shown to participants at"), null=True, blank=True)
+    comments_close_at = models.DateTimeField(_("participants can respond until"), null=True, blank=True)
+    final_published_at = models.DateTimeField(_("final version published at"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last changed by")
+    )
+
+    class Meta:
+        verbose_name = _("outcome publication")
+        verbose_name_plural = _("outcome publications")
+
+    def __str__(self):
+        return str(self.event)
+
+    def is_open(self, now=None):
+        """Participants may respond: the draft is out, the closing date not passed, the final version not out."""
+        return bool(
+            self.draft_published_at
+            and not self.final_published_at
+            and self.comments_close_at
+            and (now or timezone.now()) < self.comments_close_at
+        )
+
+
+class Endorsement(models.Model):
+    """A participant's answer to one recommendation of the draft outcome: agree or not, and why."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("recommendation")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="endorsements", verbose_name=_("participant")
+    )
+    endorses = models.BooleanField(_("agrees"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True, validators=[validate_no_markup])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["recommendation", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "participant"], name="endorsement_one_per_participant")
+        ]
+
+    def __str__(self):
+        return f"{self.participant}: {self.recommendation}"

@@ -72,6 +72,7 @@ class RecommendationRow:
     track: str
     session: str
     also_from: str  # The sessions whose duplicates were merged into this one.
+    pk: int = None  # For pages that act on a row (participants' endorsements); no file shows it.
 
 
 @dataclass
@@ -263,6 +264,7 @@ def _row(recommendation, number, language, no_area):
         track=session.track.title if session.track else _("Plenary"),
         session=session.title,
         also_from="; ".join(merged_sessions),
+        pk=recommendation.pk,
     )
 
 

@@ -15,11 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Session
+from participants.models import Participant
+from participants.models import Status as ParticipantStatus
 
 from . import outcome
 from .models import (
+    Endorsement,
     FormDraft,
     OutcomeDocument,
+    OutcomePublication,
     OutcomeStatus,
     Quote,
     Recommendation,
@@ -325,3 +329,74 @@ def generate_outcome_document(document_id):
         document.finished_at = timezone.now()
         document.save()
         return document
+
+
+# Participants' validation: the draft outcome goes to the people who took part, then the final version goes public.
+
+# Who may respond to the draft: the people who held a seat or came, not those who declined or were only invited.
+ENDORSING_STATUSES = {ParticipantStatus.REGISTERED, ParticipantStatus.ATTENDED}
+
+
+def outcome_publication(event):
+    """The event's publication state, or None while organisers have published nothing."""
+    return OutcomePublication.objects.filter(event=event).first()
+
+
+@transaction.atomic
+def publish_draft(event, *, closes_at, by):
+    """Show the accepted recommendations to the event's participants, who may respond until closes_at.
+
+    Publishing again moves the closing date (to extend or shorten the period).
+    """
+    _require_organiser(by)
+    if closes_at <= timezone.now():
+        raise ValidationError(_("The closing date must be in the future."))
+    publication, _created = OutcomePublication.objects.select_for_update().get_or_create(event=event)
+    if publication.final_published_at:
+        raise ValidationError(_("The final version is already published."))
+    publication.draft_published_at = publication.draft_published_at or timezone.now()
+    publication.comments_close_at = closes_at
+    publication.updated_by = by
+    publication.save()
+    return publication
+
+
+@transaction.atomic
+def publish_final(event, *, by):
+    """Publish the final outcome on the event's public page; participants' responses close with it."""
+    _require_organiser(by)
+    publication, _created = OutcomePublication.objects.select_for_update().get_or_create(event=event)
+    if publication.final_published_at:
+        raise ValidationError(_("The final version is already published."))
+    now = timezone.now()
+    publication.final_published_at = now
+    if publication.comments_close_at is None or publication.comments_close_at > now:
+        publication.comments_close_at = now
+    publication.updated_by = by
+    publication.save()
+    return publication
+
+
+@transaction.atomic
+def endorse(participant, recommendation, *, endorses, comment=""):
+    """A participant agrees or not with one accepted recommendation of her event; answering again replaces the answer."""
+    # Locked, so that two answers sent at once by the same person make one row, and her status is read as it is now.
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status not in ENDORSING_STATUSES:
+        raise PermissionDenied(_("Only registered participants can respond to the draft outcome."))
+    recommendation = Recommendation.objects.select_related("session").get(pk=recommendation.pk)
+    if recommendation.session.event_id != participant.event_id or recommendation.status != Status.ACCEPTED:
+        raise PermissionDenied(_("This recommendation is not part of your event's draft outcome."))
+    publication = OutcomePublication.objects.filter(event_id=participant.event_id).first()
+    if publication is None or not publication.draft_published_at:
+        raise ValidationError(_("The draft outcome is not published yet."))
+    if not publication.is_open():
+        raise ValidationError(_("The draft outcome is closed for responses."))
+    endorsement = Endorsement.objects.filter(recommendation=recommendation, participant=participant).first() or Endorsement(
+        recommendation=recommendation, participant=participant
+    )
+    endorsement.endorses = endorses
+    endorsement.comment = (comment or "").strip()
+    endorsement.full_clean(exclude=["recommendation", "participant"])
+    endorsement.save()
+    return endorsement

@@ -49,4 +49,8 @@ urlpatterns = [
         views.RecommendationSubmitView.as_view(),
         name="submit_recommendation",
     ),
+    # The draft outcome on a participant's own pages (reached through her personal link), and the final one in public.
+    path("events/<slug:slug>/me/outcome/", views.ParticipantOutcomeView.as_view(), name="participant_outcome"),
+    path("events/<slug:slug>/me/outcome/<int:pk>/", views.ParticipantOutcomeView.as_view(), name="endorse"),
+    path("events/<slug:slug>/outcome/", views.public_outcome, name="public_outcome"),
 ]

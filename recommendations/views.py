@@ -5,7 +5,7 @@ so any other session's address answers 404, whether typed or tampered with.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +15,13 @@ from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views import View
 
+from agenda.models import Event
 from agenda.views import FacilitatorRequiredMixin
+from participants.views import session_participant
 
-from . import services
-from .forms import QuoteForm, RecommendationForm, ReportForm, initial_from_typed, typed_values
-from .models import Quote, Recommendation, RecommendationStatus, SessionReport
+from . import outcome, services
+from .forms import EndorsementForm, QuoteForm, RecommendationForm, ReportForm, initial_from_typed, typed_values
+from .models import Endorsement, Quote, Recommendation, RecommendationStatus, SessionReport
 
 
 class SessionLookupMixin:
@@ -269,3 +271,86 @@ class FormDraftView(SessionPageMixin, View):
         draft = services.save_form_draft(request.user, key, typed_values(request.POST))
         saved_at = time_format(timezone.localtime(draft.saved_at), "TIME_FORMAT")
         return JsonResponse({"saved_at": draft.saved_at.isoformat(), "message": _("Draft kept (%(time)s).") % {"time": saved_at}})
+
+
+def _event_and_publication(slug, step):
+    """A published event (or 404) and its outcome publication if the given step (a date field) has been taken."""
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    publication = services.outcome_publication(event)
+    return event, publication if publication and getattr(publication, step) else None
+
+
+class ParticipantOutcomeView(View):
+    """The draft outcome on a participant's own pages: agree or not with each recommendation until the closing date.
+
+    Reached like the rest of her pages, through her personal link; nothing on
+    it depends on an account.
+    """
+
+    template_name = "recommendations/participant_outcome.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, slug, pk=None):
+        self.event, self.publication = _event_and_publication(slug, "draft_published_at")
+        self.participant = session_participant(request, self.event)
+        if self.participant is None:
+            return render(request, "participants/link_problem.html", {"problem": "no_session"}, status=403)
+        if self.publication is None:
+            return self.render_page("not_published", status=404)
+        if self.participant.status not in services.ENDORSING_STATUSES:
+            return self.render_page("not_allowed", status=403)
+        return super().dispatch(request, slug, pk)
+
+    def get(self, request, slug, pk=None):
+        return self.render_page("open" if self.publication.is_open() else "closed")
+
+    def post(self, request, slug, pk=None):
+        recommendation = get_object_or_404(
+            Recommendation.objects.for_event(self.event).filter(status=RecommendationStatus.ACCEPTED), pk=pk
+        )
+        back = reverse("recommendations:participant_outcome", kwargs={"slug": slug}) + f"#r{pk}"
+        form = EndorsementForm(request.POST, auto_id=f"id_r{pk}_%s")
+        if not form.is_valid():
+            return self.render_page("open" if self.publication.is_open() else "closed", bound={pk: form}, status=400)
+        try:
+            services.endorse(self.participant, recommendation, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Thank you: your answer is saved. You can change it until the closing date."))
+        return redirect(back)
+
+    def render_page(self, state, bound=None, status=200):
+        content = None
+        if state in ("open", "closed"):
+            content = outcome.gather(self.event, self.request.LANGUAGE_CODE)
+            answers = {e.recommendation_id: e for e in Endorsement.objects.filter(participant=self.participant)}
+            for row in content.recommendations:
+                row.endorsement = answers.get(row.pk)
+                row.form = (bound or {}).get(row.pk) or EndorsementForm(
+                    endorsement=row.endorsement, auto_id=f"id_r{row.pk}_%s"
+                )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "event": self.event,
+                "participant": self.participant,
+                "publication": self.publication,
+                "state": state,
+                "content": content,
+            },
+            status=status,
+        )
+
+
+def public_outcome(request, slug):
+    """The final outcome, public once the organisers have published it."""
+    event, publication = _event_and_publication(slug, "final_published_at")
+    if publication is None:
+        raise Http404
+    return render(
+        request,
+        "recommendations/public_outcome.html",
+        {"event": event, "publication": publication, "content": outcome.gather(event, request.LANGUAGE_CODE)},
+    )
