@@ -297,7 +297,9 @@ def send_invitation(participant, *, by=None, new_link=False):
     Returns True when the invitation goes by email; False means the person has
     no email address and it waits in the messages to deliver by hand.
     """
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    # The event comes along: the invitation's text names it, and a bulk send
+    # would otherwise fetch it once per person. Only the participant's row is locked.
+    participant = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
     if new_link:
         participant.access_token = new_access_token()
     participant.invitation_sent_at = timezone.now()
