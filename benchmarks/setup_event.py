@@ -5,6 +5,7 @@
 
 setup    (re)creates the benchmark event with open registration and 1,000,000 seats, empties the
          benchmark_insert table and the sessions, and prints {"slug", "category", "district"} as JSON.
+form-cost  prints how long building and validating the registration form takes, in one process, saving nothing.
 count    prints how many participants the event has and how many rows benchmark_insert holds.
 cleanup  removes the benchmark's keys (rate-limit counters, queued email tasks) from Redis.
 
@@ -15,6 +16,8 @@ import datetime
 import json
 import os
 import sys
+import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -83,6 +86,45 @@ def count():
     return {"participants": Participant.objects.filter(event__slug=SLUG).count(), "benchmark_insert": inserted}
 
 
+def form_cost(repeats=300):
+    """Milliseconds to build and validate the public registration form once, as the POST does before saving.
+
+    The part of a registration that no database design can make cheaper: it bounds the POST/INSERT ratio.
+    """
+    from django.http import QueryDict
+    from django.utils import translation
+
+    from benchmarks.registration_form import valid_registration
+    from participants.forms import PublicRegistrationForm
+
+    event = Event.objects.get(slug=SLUG)
+    category = event.categories.filter(open_to_public=True).order_by("order").first()
+    district = District.objects.get(name="Benchmark district")
+    submissions = []
+    for n in range(repeats):
+        data = QueryDict(mutable=True)
+        data.update(
+            valid_registration(
+                category=category.pk,
+                district=district.pk,
+                email=f"form-cost-{n}@example.org",
+                phone=f"0701{n:06d}",
+                submission_key=str(uuid.uuid4()),
+            )
+        )
+        submissions.append(data)
+    translation.activate("en")
+    timings = []
+    for data in submissions:
+        started = time.perf_counter()
+        form = PublicRegistrationForm(data, event=event)
+        if not form.is_valid():
+            raise RuntimeError(f"the benchmark's registration is not valid: {form.errors.as_json()}")
+        timings.append(time.perf_counter() - started)
+    measured = sorted(timings[repeats // 10 :])  # the first tenth warms the caches up
+    return {"form_ms": 1000 * measured[len(measured) // 2]}
+
+
 def cleanup():
     import redis
 
@@ -102,7 +144,7 @@ def cleanup():
 
 
 if __name__ == "__main__":
-    actions = {"setup": setup, "count": count, "cleanup": cleanup}
+    actions = {"setup": setup, "count": count, "form-cost": form_cost, "cleanup": cleanup}
     if len(sys.argv) != 2 or sys.argv[1] not in actions:
         sys.exit(f"usage: {sys.argv[0]} {'|'.join(actions)}")
     _check_database()
