@@ -35,9 +35,11 @@ import urllib.parse
 import uuid
 from pathlib import Path
 
-from registration_form import valid_registration
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.registration_form import valid_registration  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 HOST = "127.0.0.1"  # the only address this script ever connects to
@@ -690,9 +692,9 @@ def main():
     finally:
         stop_gunicorn(server)
         try:
-            setup_event(env, "cleanup")
+            setup_event(env, "teardown")
         except Exception as error:  # noqa: BLE001
-            print(f"Could not remove the benchmark's Redis keys: {error}", file=sys.stderr)
+            print(f"Could not remove the benchmark's event and Redis keys: {error}", file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -1,13 +1,14 @@
 """Prepare (or inspect, or clean up after) the benchmark database; run by benchmarks/registration.py.
 
     DJANGO_SETTINGS_MODULE=benchmarks.settings DATABASE_URL=.../dialogue_event_bench \
-        .venv/bin/python benchmarks/setup_event.py setup|count|cleanup
+        .venv/bin/python benchmarks/setup_event.py setup|form-cost|count|cleanup|teardown
 
 setup    (re)creates the benchmark event with open registration and 1,000,000 seats, empties the
          benchmark_insert table and the sessions, and prints {"slug", "category", "district"} as JSON.
-form-cost  prints how long building and validating the registration form takes, in one process, saving nothing.
+form-cost prints how long building and validating the registration form takes, in one process, saving nothing.
 count    prints how many participants the event has and how many rows benchmark_insert holds.
 cleanup  removes the benchmark's keys (rate-limit counters, queued email tasks) from Redis.
+teardown removes the event with its participants and their messages, then cleans up as above.
 
 It refuses to touch a database whose name does not end in "_bench".
 """
@@ -51,9 +52,7 @@ def setup():
         cursor.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
         # Every registration starts a session; nothing else uses this database.
         cursor.execute("TRUNCATE django_session")
-    # Participants first: their category is PROTECTed, so the event cannot cascade to both.
-    Participant.objects.filter(event__slug=SLUG).delete()
-    Event.objects.filter(slug=SLUG).delete()
+    _remove_event()
     now = timezone.now()
     starts_at = now + datetime.timedelta(days=30)
     event = Event.objects.create(  # its categories come from participants.signals
@@ -125,6 +124,19 @@ def form_cost(repeats=300):
     return {"form_ms": 1000 * measured[len(measured) // 2]}
 
 
+def teardown():
+    """Remove the event and its participants, whose confirmations would otherwise wait in the outbox for a
+    sweeper (the mail benchmarks run one), and the benchmark's Redis keys."""
+    _remove_event()
+    return cleanup()
+
+
+def _remove_event():
+    # Participants first: their category is PROTECTed, so the event cannot cascade to both.
+    Participant.objects.filter(event__slug=SLUG).delete()
+    Event.objects.filter(slug=SLUG).delete()
+
+
 def cleanup():
     import redis
 
@@ -144,7 +156,7 @@ def cleanup():
 
 
 if __name__ == "__main__":
-    actions = {"setup": setup, "count": count, "form-cost": form_cost, "cleanup": cleanup}
+    actions = {"setup": setup, "count": count, "form-cost": form_cost, "cleanup": cleanup, "teardown": teardown}
     if len(sys.argv) != 2 or sys.argv[1] not in actions:
         sys.exit(f"usage: {sys.argv[0]} {'|'.join(actions)}")
     _check_database()

@@ -6,6 +6,7 @@ delivers it; the Celery task, the sweeper and the admin's "send again" all
 call `deliver`, which refuses a row that is in flight or already final.
 """
 
+import contextlib
 import datetime
 import smtplib
 
@@ -41,10 +42,17 @@ MAX_ATTEMPTS = 8
 # backoff, or "sending" for longer than a task may run.
 QUEUED_GRACE = datetime.timedelta(minutes=15)
 SENDING_TIMEOUT = datetime.timedelta(minutes=10)
+# Rows per delivery task. With the 20 s SMTP timeout, a batch is far within
+# a task's time limit even when one message waits for the full timeout.
+MESSAGES_PER_TASK = 50
 
 
 class TransientDeliveryError(Exception):
     """The server or the network may be back in a minute: try again later."""
+
+
+class ServerUnavailable(TransientDeliveryError):
+    """Not this message's fault: the server could not be reached or is not taking mail now."""
 
 
 def personal_link(participant):
@@ -74,43 +82,90 @@ def render(participant, kind, extra_context=None):
 
 
 def queue_message(participant, kind, *, key=None, extra_context=None):
-    """Owe the participant a message of this kind, once per key; deliver it after the transaction commits.
+    """Owe one participant one message (see queue_messages); returns it, or None when its key was taken."""
+    messages = queue_messages([participant], kind, key=key and (lambda _participant: key), extra_context=extra_context)
+    return messages[0] if messages else None
 
-    Someone without an email address gets the same message as one to deliver
-    by hand (WhatsApp, SMS or a call), listed for the organisers.
+
+def queue_messages(participants, kind, *, key=None, extra_context=None):
+    """Owe each participant a message of this kind, once per key; deliver them after the transaction commits.
+
+    `key(participant)` names each message (by default its kind and the
+    participant), so that the same message is never owed twice. Returns the
+    rows written. Someone without an email address gets the same message as
+    one to deliver by hand (WhatsApp, SMS or a call), listed for the organisers.
     """
-    key = key or f"{kind}:{participant.pk}"
-    if Message.objects.filter(idempotency_key=key).exists():
-        return None
-    subject, body_text, body_html = render(participant, kind, extra_context)
-    channel = Channel.EMAIL if participant.email else Channel.BY_HAND
-    try:
-        with transaction.atomic():  # a savepoint: a lost race for the key leaves the caller's transaction intact
-            message = Message.objects.create(
+    keys = {participant.pk: key(participant) if key else f"{kind}:{participant.pk}" for participant in participants}
+    taken = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
+    messages = []
+    for participant in participants:
+        if keys[participant.pk] in taken:
+            continue
+        taken.add(keys[participant.pk])
+        subject, body_text, body_html = render(participant, kind, extra_context)
+        messages.append(
+            Message(
                 event_id=participant.event_id,
                 participant=participant,
                 kind=kind,
-                channel=channel,
+                channel=Channel.EMAIL if participant.email else Channel.BY_HAND,
                 to_address=participant.email or participant.phone,
                 language=participant.site_language,
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
-                idempotency_key=key,
+                idempotency_key=keys[participant.pk],
             )
+        )
+    try:
+        with transaction.atomic():  # a savepoint: a lost race for a key leaves the caller's transaction intact
+            Message.objects.bulk_create(messages)
     except IntegrityError:
-        return None
-    if channel == Channel.EMAIL:
-        enqueue(message)
-    return message
+        # Another transaction wrote one of these keys since the look-up.
+        messages = [message for message in messages if _create_unless_taken(message)]
+    enqueue([message.pk for message in messages if message.channel == Channel.EMAIL])
+    return messages
 
 
-def enqueue(message):
-    from .tasks import send_message
+def _create_unless_taken(message):
+    try:
+        with transaction.atomic():
+            message.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
-    # robust: a Redis outage must not turn the action that owes the message
-    # into an error page; the row waits in the outbox for the sweeper.
-    transaction.on_commit(lambda: send_message.delay(message.pk), robust=True)
+
+def enqueue(message_ids):
+    """Hand these rows to the workers once the transaction commits, a batch per task.
+
+    A batch goes out on one worker's SMTP connection at the cost of one broker
+    message, so that a bulk send is paced by the mail server, not the broker.
+    """
+    from .tasks import send_messages
+
+    for start in range(0, len(message_ids), MESSAGES_PER_TASK):
+        batch = message_ids[start : start + MESSAGES_PER_TASK]
+        # robust: a Redis outage must not turn the action that owes the
+        # messages into an error page; the rows wait in the outbox for the sweeper.
+        transaction.on_commit(lambda batch=batch: send_messages.delay(batch), robust=True)
+
+
+def deliver_each(message_ids):
+    """Deliver these rows one after the other; returns the ids to try again later.
+
+    When the server cannot be reached at all, the rest of the batch waits
+    with the message that found out, instead of each waiting for its own timeout.
+    """
+    later = []
+    for position, message_id in enumerate(message_ids):
+        try:
+            deliver(message_id)
+        except ServerUnavailable:
+            return later + list(message_ids[position:])
+        except TransientDeliveryError:
+            later.append(message_id)
+    return later
 
 
 def deliver(message_id):
@@ -138,7 +193,7 @@ def deliver(message_id):
         gave_up = message.attempts >= MAX_ATTEMPTS
         _finish(message, MessageStatus.FAILED if gave_up else MessageStatus.QUEUED, error)
         if not gave_up:
-            raise TransientDeliveryError(str(error)) from error
+            raise (ServerUnavailable if _is_server_unavailable(error) else TransientDeliveryError)(str(error)) from error
         return
     _finish(message, MessageStatus.SENT)
 
@@ -202,15 +257,15 @@ def send_due_reminders(now=None):
         participants = reminder.event.participants.filter(
             status=Status.REGISTERED, registered_at__lte=reminder.due_at
         ).select_related("event", "track")
-        for participant in participants:
-            with transaction.atomic():
-                message = queue_message(
-                    participant,
+        with transaction.atomic():
+            written += len(
+                queue_messages(
+                    list(participants),
                     MessageKind.REMINDER,
-                    key=f"reminder:{participant.pk}:{reminder.days_before}",
+                    key=lambda participant, days=reminder.days_before: f"reminder:{participant.pk}:{days}",
                     extra_context={"days_before": reminder.days_before},
                 )
-            written += message is not None
+            )
     return written
 
 
@@ -220,6 +275,13 @@ def _is_transient(error):
         return all(400 <= code < 500 for code, _message in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+
+
+def _is_server_unavailable(error):
+    """No connection, a dropped one, or 421 ("service not available"): the next message would fare no better."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code == 421
     return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
 
 
@@ -246,17 +308,19 @@ class ReusedConnection:
 
     def _send(self, email):
         if self.connection is None:
-            self.connection = get_connection(fail_silently=False)
-            self.connection.open()
+            connection = get_connection(fail_silently=False)
+            connection.open()
+            # Kept only once open: a connection that failed to open is not reused.
+            self.connection = connection
         email.connection = self.connection
         return email.send()
 
     def close(self):
         if self.connection is not None:
-            try:
-                self.connection.close()
-            finally:
-                self.connection = None
+            connection, self.connection = self.connection, None
+            # Saying goodbye to a server that already hung up fails; the connection is gone either way.
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()
 
 
 _smtp = ReusedConnection()
@@ -267,8 +331,6 @@ def sweep(now=None):
 
     Returns how many rows were enqueued.
     """
-    from .tasks import send_message
-
     now = now or timezone.now()
     Message.objects.filter(
         channel=Channel.EMAIL, status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT
@@ -278,8 +340,7 @@ def sweep(now=None):
             channel=Channel.EMAIL, status=MessageStatus.QUEUED, updated_at__lte=now - QUEUED_GRACE
         ).values_list("pk", flat=True)
     )
-    for message_id in waiting:
-        send_message.delay(message_id)
+    enqueue(waiting)
     return len(waiting)
 
 
@@ -295,7 +356,7 @@ def send_again(message):
     message.channel = Channel.EMAIL if message.participant.email else Channel.BY_HAND
     message.save()
     if message.channel == Channel.EMAIL:
-        enqueue(message)
+        enqueue([message.pk])
     return True
 
 
@@ -334,13 +395,10 @@ def recipients(announcement):
 @transaction.atomic
 def send_announcement(announcement):
     """Owe the organisers' message to each person of its group, in their language; returns how many."""
-    queued = 0
-    for participant in recipients(announcement):
-        message = queue_message(
-            participant,
-            MessageKind.ANNOUNCEMENT,
-            key=f"announcement:{announcement.pk}:{participant.pk}",
-            extra_context={"announcement": announcement},
-        )
-        queued += message is not None
-    return queued
+    messages = queue_messages(
+        list(recipients(announcement)),
+        MessageKind.ANNOUNCEMENT,
+        key=lambda participant: f"announcement:{announcement.pk}:{participant.pk}",
+        extra_context={"announcement": announcement},
+    )
+    return len(messages)

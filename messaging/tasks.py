@@ -4,14 +4,13 @@ from . import services
 
 
 @shared_task(bind=True, max_retries=services.MAX_ATTEMPTS)
-def send_message(self, message_id):
-    """Deliver one outbox row; a temporary failure is tried again with a growing pause."""
-    try:
-        services.deliver(message_id)
-    except services.TransientDeliveryError as error:
+def send_messages(self, message_ids):
+    """Deliver outbox rows; those that failed for now are tried again with a growing pause."""
+    later = services.deliver_each(message_ids)
+    if later:
         # At most ten minutes, well under the broker's visibility timeout
         # (an hour), so a waiting retry is never handed to a second worker.
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 600)) from error
+        raise self.retry(args=(later,), countdown=min(30 * 2**self.request.retries, 600))
 
 
 @shared_task

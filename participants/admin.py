@@ -500,11 +500,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
             already_invited = invitees.filter(invitation_sent_at__isnull=False).count()
             invitees = invitees.filter(invitation_sent_at__isnull=True)
         invited = list(invitees)
-        without_email = [
-            participant
-            for participant in invited
-            if not services.send_invitation(participant, by=request.user, new_link=new_link)
-        ]
+        without_email = services.send_invitations(invited, new_link=new_link)
         emailed = len(invited) - len(without_email)
         if new_link:
             sent = ngettext(

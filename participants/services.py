@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from agenda.models import Event, Track
 from messaging.models import MessageKind
-from messaging.services import queue_message
+from messaging.services import queue_message, queue_messages
 
 from .models import (
     Category,
@@ -290,25 +290,54 @@ def promote_from_waitlist(event):
     return promoted
 
 
-@transaction.atomic
-def send_invitation(participant, *, by=None, new_link=False):
-    """Invite a person; with new_link, the old personal link stops working first.
+# Invitations written per transaction: the first ones are on their way while
+# the rest are written, and no row stays locked for long.
+INVITATIONS_PER_TRANSACTION = 200
 
-    Returns True when the invitation goes by email; False means the person has
-    no email address and it waits in the messages to deliver by hand.
+
+def send_invitation(participant, *, new_link=False):
+    """Invite one person (see send_invitations). True when the invitation goes by email."""
+    return not send_invitations([participant], new_link=new_link)
+
+
+def send_invitations(participants, *, new_link=False):
+    """Invite these people; with new_link, their old personal links stop working first.
+
+    Returns those without an email address: their invitations wait in the
+    messages to deliver by hand.
     """
-    # The event comes along: the invitation's text names it, and a bulk send
-    # would otherwise fetch it once per person. Only the participant's row is locked.
-    participant = Participant.objects.select_for_update(of=("self",)).select_related("event").get(pk=participant.pk)
-    if new_link:
-        participant.access_token = new_access_token()
-    participant.invitation_sent_at = timezone.now()
-    participant.save(update_fields=["access_token", "invitation_sent_at", "updated_at"])
+    participants = list(participants)
+    without_email = []
+    for start in range(0, len(participants), INVITATIONS_PER_TRANSACTION):
+        without_email += _send_invitations_part(participants[start : start + INVITATIONS_PER_TRANSACTION], new_link)
+    return without_email
+
+
+@transaction.atomic
+def _send_invitations_part(participants, new_link):
+    # The event comes along: the invitation's text names it. Only the
+    # participants' rows are locked, in one order, so two sends never deadlock.
+    invitees = list(
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk__in=[participant.pk for participant in participants])
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for invitee in invitees:
+        if new_link:
+            invitee.access_token = new_access_token()
+        invitee.invitation_sent_at = invitee.updated_at = now
+    Participant.objects.bulk_update(invitees, ["access_token", "invitation_sent_at", "updated_at"])
+    queue_messages(invitees, MessageKind.INVITATION, key=_invitation_key)
+    return [invitee for invitee in invitees if not invitee.email]
+
+
+def _invitation_key(participant):
     # One invitation per link; the key names the link by a digest, as the
     # outbox's keys are not secret.
     link = hashlib.sha256(participant.access_token.encode()).hexdigest()[:16]
-    queue_message(participant, MessageKind.INVITATION, key=f"invitation:{participant.pk}:{link}")
-    return bool(participant.email)
+    return f"invitation:{participant.pk}:{link}"
 
 
 @transaction.atomic

@@ -2,16 +2,18 @@
 
 import datetime
 import socket
+import threading
 import time
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agenda.tests.factories import EventFactory, UserFactory
 from dialogue_event.celery import app as celery_app
 from messaging import services
 from messaging.models import Channel, Message, MessageKind, MessageStatus
-from messaging.tasks import send_message
+from messaging.tasks import send_messages
 from participants import services as participant_services
 from participants.models import ConsentKind, Status
 from participants.tests.factories import ParticipantFactory
@@ -56,7 +58,7 @@ def test_message_enqueued_three_times_is_sent_once(smtp_inbox):
     message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
 
     for _ in range(3):
-        send_message(message.pk)
+        send_messages([message.pk])
 
     assert len(smtp_inbox.messages) == 1
     message.refresh_from_db()
@@ -66,7 +68,7 @@ def test_message_enqueued_three_times_is_sent_once(smtp_inbox):
 def test_email_carries_plain_text_and_html(smtp_inbox):
     message = services.queue_message(ParticipantFactory(preferred_language="en"), MessageKind.INVITATION)
 
-    send_message(message.pk)
+    send_messages([message.pk])
 
     received = smtp_inbox.messages[0]
     assert received.get_body(("plain",)).get_content().startswith("Dear ")
@@ -128,6 +130,78 @@ def test_worker_sends_over_one_connection_and_reopens_it_when_the_server_closed_
 
     assert len(smtp_inbox.messages) == 3
     assert Message.objects.filter(status=MessageStatus.SENT).count() == 3
+
+
+def test_bulk_invitations_are_written_once_each_and_handed_to_the_workers_in_batches(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory()
+    invitees = ParticipantFactory.create_batch(120, event=event)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        without_email = participant_services.send_invitations(invitees)
+
+    assert without_email == []
+    assert Message.objects.filter(event=event, kind=MessageKind.INVITATION, status=MessageStatus.QUEUED).count() == 120
+    assert Message.objects.values("participant").distinct().count() == 120
+    assert len(callbacks) == 3  # 50 + 50 + 20: one broker message per batch, not per invitation
+
+
+def test_unreachable_server_leaves_the_rest_of_the_batch_queued_untried(settings):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    messages = [services.queue_message(ParticipantFactory(), MessageKind.INVITATION) for _ in range(3)]
+    ids = [message.pk for message in messages]
+
+    assert services.deliver_each(ids) == ids
+
+    attempts = dict(Message.objects.values_list("pk", "attempts"))
+    assert [attempts[pk] for pk in ids] == [1, 0, 0]
+    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.QUEUED}
+
+
+def test_one_recipient_refused_for_now_does_not_hold_up_the_rest_of_the_batch(smtp_inbox):
+    busy, second, third = (services.queue_message(ParticipantFactory(), MessageKind.INVITATION) for _ in range(3))
+    smtp_inbox.refusals = ["450 Mailbox busy, try again later"]
+
+    assert services.deliver_each([busy.pk, second.pk, third.pk]) == [busy.pk]
+
+    assert len(smtp_inbox.messages) == 2
+    busy.refresh_from_db()
+    assert (busy.status, busy.attempts) == (MessageStatus.QUEUED, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_key_written_meanwhile_by_another_transaction_is_skipped_and_the_rest_are_written():
+    first, second = ParticipantFactory.create_batch(2)
+    key = f"{MessageKind.PROMOTED}:{first.pk}"
+    inserted, go_on = threading.Event(), threading.Event()
+
+    def other_transaction():
+        try:
+            with transaction.atomic():
+                Message.objects.create(
+                    event_id=first.event_id, participant=first, kind=MessageKind.PROMOTED, to_address=first.email,
+                    language="ru", subject="", body_text="", idempotency_key=key,
+                )  # fmt: skip
+                inserted.set()
+                go_on.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_transaction)
+    thread.start()
+    assert inserted.wait(10)
+    # The look-up cannot see the uncommitted row; the insert then waits on it.
+    threading.Timer(1.0, go_on.set).start()
+    written = services.queue_messages([first, second], MessageKind.PROMOTED)
+    thread.join()
+
+    assert [message.participant_id for message in written] == [second.pk]
+    assert Message.objects.filter(idempotency_key=key).count() == 1
+    assert Message.objects.count() == 2
 
 
 def test_sweeper_enqueues_again_rows_the_broker_lost_and_leaves_fresh_ones(django_capture_on_commit_callbacks):
@@ -271,8 +345,20 @@ def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(s
     message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
 
     for _ in range(3):
-        send_message.delay(message.pk)
+        send_messages.delay([message.pk])
 
     assert wait_for(lambda: Message.objects.get(pk=message.pk).status == MessageStatus.SENT)
     time.sleep(2)  # time for the two other deliveries to find it sent
     assert len(smtp_inbox.messages) == 1
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_bulk_invitations_arrive_once_each_through_a_real_worker(smtp_inbox, celery_worker_process):
+    invitees = ParticipantFactory.create_batch(120, event=EventFactory())
+
+    participant_services.send_invitations(invitees)
+
+    assert wait_for(lambda: not Message.objects.exclude(status=MessageStatus.SENT).exists(), seconds=60)
+    recipients = [message["To"] for message in smtp_inbox.messages]
+    assert sorted(recipients) == sorted(invitee.email for invitee in invitees)

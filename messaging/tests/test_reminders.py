@@ -9,7 +9,7 @@ from django.utils import timezone
 from agenda.tests.factories import EventFactory, SessionFactory, TrackFactory
 from messaging import services
 from messaging.models import Message, MessageKind, MessageStatus, Reminder
-from messaging.tasks import send_message
+from messaging.tasks import send_messages
 from participants.models import Status
 from participants.tests.factories import ParticipantFactory
 
@@ -70,7 +70,7 @@ def test_day_before_reminder_carries_the_place_the_track_and_a_calendar_of_the_p
     Reminder.objects.filter(event=event_in_ten_days, days_before=7).delete()
 
     services.send_due_reminders(now=event_in_ten_days.starts_at - datetime.timedelta(hours=20))
-    send_message(Message.objects.get().pk)
+    send_messages([Message.objects.get().pk])
 
     received = smtp_inbox.messages[0]
     text = received.get_body(("plain",)).get_content()

@@ -5,7 +5,7 @@ from participants import services
 from messaging.models import Channel, Message, MessageKind
 from messaging.services import queue_message
 from participants.models import ConsentKind, Participant, Status, StatusChange
-from messaging.tasks import send_message
+from messaging.tasks import send_messages
 
 from .factories import ParticipantFactory
 
@@ -210,8 +210,8 @@ def test_confirmation_email_arrives_once_in_the_participants_language(smtp_inbox
     result = services.register(event, details(event, preferred_language="ru"), CONSENTS, language="ru")
     email = result.participant.messages.get()
 
-    send_message(email.pk)
-    send_message(email.pk)
+    send_messages([email.pk])
+    send_messages([email.pk])
 
     assert len(smtp_inbox.messages) == 1
     message = smtp_inbox.messages[0]
@@ -228,7 +228,7 @@ def test_email_subject_never_carries_a_line_break_from_the_title(smtp_inbox):
     participant = ParticipantFactory(event=event, preferred_language="en")
     email = queue_message(participant, MessageKind.INVITATION)
 
-    send_message(email.pk)
+    send_messages([email.pk])
 
     message = smtp_inbox.messages[0]
     assert message["Bcc"] is None
