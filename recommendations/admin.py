@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -232,10 +231,10 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     def merge_selected(self, request, queryset):
         queryset = queryset.select_related("session__track")
         if len(queryset) < 2:
-            messages.warning(request, _gettext("Select at least two recommendations to merge."))
+            messages.warning(request, _("Select at least two recommendations to merge."))
             return None
         if len({recommendation.session.event_id for recommendation in queryset}) > 1:
-            messages.error(request, _gettext("Recommendations can only be merged with one of the same event."))
+            messages.error(request, _("Recommendations can only be merged with one of the same event."))
             return None
         form = MergeForm(request.POST if "apply" in request.POST else None, queryset=queryset)
         if form.is_valid():
@@ -364,7 +363,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
             pk__in=[pk for pk in request.POST.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()]
         )
         if action is None or not selected.exists():
-            messages.warning(request, _gettext("Tick some recommendations and choose what to do with them."))
+            messages.warning(request, _("Tick some recommendations and choose what to do with them."))
         else:
             response = action(request, selected)
             if response is not None:
@@ -452,7 +451,7 @@ class OutcomeDocumentAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _gettext("The outcome document is being prepared. It can be downloaded here when it is ready."),
+                    _("The outcome document is being prepared. It can be downloaded here when it is ready."),
                 )
                 changelist = reverse("admin:recommendations_outcomedocument_changelist")
                 return redirect(f"{changelist}?event__id__exact={form.cleaned_data['event'].pk}")
@@ -472,12 +471,12 @@ class OutcomeDocumentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         document = get_object_or_404(OutcomeDocument, pk=pk)
         if document.status != OutcomeStatus.READY or not document.file:
-            messages.warning(request, _gettext("This document is not ready yet."))
+            messages.warning(request, _("This document is not ready yet."))
             return redirect("admin:recommendations_outcomedocument_changelist")
         try:
             handle = document.file.open("rb")
         except FileNotFoundError:
-            raise Http404(_gettext("The file is missing: generate the document again.")) from None
+            raise Http404(_("The file is missing: generate the document again.")) from None
         return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
 
 
@@ -513,7 +512,7 @@ class OutcomePublicationAdmin(admin.ModelAdmin):
             else:
                 messages.success(
                     request,
-                    _gettext("The final outcome of “%(event)s” is published on its public page.") % {"event": publication.event},
+                    _("The final outcome of “%(event)s” is published on its public page.") % {"event": publication.event},
                 )
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -530,7 +529,7 @@ class OutcomePublicationAdmin(admin.ModelAdmin):
                 form.add_error(None, str(error))
             else:
                 messages.success(
-                    request, _gettext("The draft outcome is published: registered participants can read it and respond.")
+                    request, _("The draft outcome is published: registered participants can read it and respond.")
                 )
                 return redirect("admin:recommendations_outcomepublication_changelist")
         return TemplateResponse(

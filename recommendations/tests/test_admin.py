@@ -73,6 +73,14 @@ def test_not_retaining_asks_for_the_reason_first(client, organiser):
     assert recommendation.not_retained_reason == "Already in the law on local councils"
 
 
+def test_organiser_reads_what_an_action_answers_in_russian(client, organiser, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+
+    page = act(client, "merge_selected", [RecommendationFactory()]).content.decode()
+
+    assert "Выберите не меньше двух рекомендаций для объединения." in page
+
+
 def test_merging_selected_duplicates_into_the_one_picked(client, organiser):
     kept = RecommendationFactory(text="Women in the border commission")
     session = kept.session
