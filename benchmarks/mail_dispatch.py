@@ -19,10 +19,8 @@ and removes its Redis keys, and exits 0 once the figures are printed (PASS or FA
 import argparse
 import collections
 import os
-import shutil
 import smtplib
 import sys
-import tempfile
 import time
 from email import policy
 from email.message import EmailMessage
@@ -76,131 +74,103 @@ def main():
     args = parser.parse_args()
     if not (1 <= args.messages <= 20000 and 1 <= args.concurrency <= 8):
         parser.error("--messages must be within 1..20000 and --concurrency within 1..8")
-    database_name = mailbench.check_database_name()
+    mailbench.check_database_name()
     _lock = mailbench.take_lock()
-    workdir = Path(tempfile.mkdtemp(prefix="dialogue-event-mail-bench-"))
-    sink = mailbench.Sink()
-    worker = None
-    django_ready = False
-    started = time.monotonic()
-    try:
-        sink.start()
-        env = mailbench.environment(sink.port)
-        print(f"Preparing {database_name}: database, migrations, {args.messages} invited participants...", flush=True)
-        mailbench.setup_django(env)
-        django_ready = True
-        from messaging.models import Message
+    run = mailbench.Run(SLUG, prefix="dialogue-event-mail-bench-")
+    return run.execute(lambda: measure(run, args))
 
-        mailbench.cleanup_redis()
-        event = mailbench.create_invitees(SLUG, args.messages)
-        worker = mailbench.Worker(env, workdir, pool="prefork", concurrency=args.concurrency)
-        worker.start()
-        print(
-            f"SMTP server on {mailbench.HOST}:{sink.port}; Celery worker --pool=prefork "
-            f"--concurrency={args.concurrency} on queue {mailbench.CELERY_QUEUE!r} (pids {sorted(worker.pids())})",
-            flush=True,
-        )
-        load_before = os.getloadavg()
 
-        print("  (1) admin action \"Send invitations\" to the last message received...", flush=True)
-        meter = mailbench.CpuMeter()
-        meter.start(worker.pids())
-        t0 = time.perf_counter()
-        action_messages = mailbench.run_admin_action(event)
-        action_seconds = time.perf_counter() - t0
-        received_when_returned = sink.count()
-        arrived = sink.wait_for(args.messages, timeout=args.timeout)
-        with sink.changed:
-            received = list(sink.received)
-        dispatch_seconds = (received[args.messages - 1][2] if arrived else time.perf_counter()) - t0
-        dispatch_cpu = meter.stop(worker.pids())
-        dispatch = summary(received)
-        # The worker marks a row sent just after the server accepted it.
-        deadline = time.monotonic() + 30
-        while Message.objects.filter(event=event).exclude(status="sent").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        statuses = {status.value: n for status, n in Message.objects.filter(event=event).count_by_status().items()}
-        worker.stop()
+def measure(run, args):
+    env, event = run.prepare(args.messages)
+    from messaging.models import Message
 
-        print("  (2) plain smtplib, one connection...", flush=True)
-        rows = list(
-            Message.objects.filter(event=event)
-            .order_by("pk")
-            .values_list("subject", "body_text", "body_html", "to_address")
-        )
-        sink.clear()
-        meter.start(())
-        t0 = time.perf_counter()
-        send_with_smtplib(sink.port, rows)
-        sink.wait_for(len(rows), timeout=args.timeout)
-        with sink.changed:
-            baseline_received = list(sink.received)
-        baseline_seconds = (baseline_received[-1][2] if baseline_received else time.perf_counter()) - t0
-        baseline_cpu = meter.stop()
-        baseline = summary(baseline_received)
+    run.worker = mailbench.Worker(env, run.workdir, pool="prefork", concurrency=args.concurrency)
+    run.worker.start()
+    print(
+        f"SMTP server on {mailbench.HOST}:{run.sink.port}; Celery worker --pool=prefork "
+        f"--concurrency={args.concurrency} on queue {mailbench.CELERY_QUEUE!r} (pids {sorted(run.worker.pids())})",
+        flush=True,
+    )
+    load_before = os.getloadavg()
 
-        dispatch_rate = min(len(received), args.messages) / dispatch_seconds
-        baseline_rate = len(baseline_received) / baseline_seconds
-        ratio = dispatch_rate / baseline_rate if baseline_rate else 0.0
-        print()
-        print(
-            f"{args.messages} invitations; Celery worker --pool=prefork --concurrency={args.concurrency}; "
-            f"{os.cpu_count()} CPU cores shared by everything; load average before: "
-            + " ".join(f"{load:.2f}" for load in load_before)
-        )
-        print()
-        print(f"{'':<34} {'received':>8} {'seconds':>8} {'msg/s':>8} {'bytes/msg':>9} {'twice':>6}")
-        print(
-            f"{'(1) admin action -> SMTP server':<34} {len(received):>8} {dispatch_seconds:>8.2f} "
-            f"{dispatch_rate:>8.1f} {dispatch['bytes']:>9.0f} {dispatch['twice']:>6}"
-        )
-        print(
-            f"{'(2) plain smtplib, one connection':<34} {len(baseline_received):>8} {baseline_seconds:>8.2f} "
-            f"{baseline_rate:>8.1f} {baseline['bytes']:>9.0f} {baseline['twice']:>6}"
-        )
-        print()
-        print(f"(1) {mailbench.describe_cpu(dispatch_cpu)}")
-        print(f"(2) {mailbench.describe_cpu(baseline_cpu)}")
-        if dispatch_cpu["other"] > 0.1 or baseline_cpu["other"] > 0.1:
-            print("WARNING: other processes used the CPU while measuring; run again on a quiet machine.")
-        print()
-        print(
-            f"the organiser waited {action_seconds:.2f} s for the action to return "
-            f"({args.messages / action_seconds:.0f} invitations/s queued); it said: "
-            + " / ".join(action_messages)
-        )
-        print(
-            f"when the action returned, the server had {received_when_returned} of them; the rest arrived "
-            f"{dispatch_seconds - action_seconds:.2f} s later: the workers "
-            + ("kept up with the action" if dispatch_seconds - action_seconds < 1 else "were behind the action")
-        )
-        print("outbox: " + ", ".join(f"{status} {n}" for status, n in statuses.items()))
-        if not arrived:
-            print(f"NOT ALL ARRIVED: {len(received)} of {args.messages} within {args.timeout:.0f} s")
-        print()
-        verdict = "PASS" if arrived and ratio >= TARGET else "FAIL"
-        print(f"{'ratio (1) / (2)':<22} {ratio:>6.2f} {'>= ' + format(TARGET, '.2f'):>8}  {verdict}")
-        print(f"\n(total run time {time.monotonic() - started:.0f} s)")
-        return 0
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except Exception as error:  # noqa: BLE001
-        print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
-        if worker is not None and worker.log_path and worker.log_path.exists():
-            print(f"worker's log:\n{worker.log_path.read_text()[-3000:]}", file=sys.stderr)
-        return 1
-    finally:
-        if worker is not None:
-            worker.stop()
-        sink.stop()
-        try:
-            print(f"(removed {mailbench.cleanup_redis()} Redis keys)", file=sys.stderr)
-            if django_ready:
-                mailbench.delete_event(SLUG)
-        except Exception as error:  # noqa: BLE001
-            print(f"Could not clean up: {error}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+    print("  (1) admin action \"Send invitations\" to the last message received...", flush=True)
+    meter = mailbench.CpuMeter()
+    meter.start(run.worker.pids())
+    t0 = time.perf_counter()
+    action_messages = mailbench.run_admin_action(event)
+    action_seconds = time.perf_counter() - t0
+    received_when_returned = run.sink.count()
+    arrived = run.sink.wait_for(args.messages, timeout=args.timeout)
+    with run.sink.changed:
+        received = list(run.sink.received)
+    dispatch_seconds = (received[args.messages - 1][2] if arrived else time.perf_counter()) - t0
+    dispatch_cpu = meter.stop(run.worker.pids())
+    dispatch = summary(received)
+    # The worker marks a row sent just after the server accepted it.
+    deadline = time.monotonic() + 30
+    while Message.objects.filter(event=event).exclude(status="sent").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    statuses = {status.value: n for status, n in Message.objects.filter(event=event).count_by_status().items()}
+    run.worker.stop()
+
+    print("  (2) plain smtplib, one connection...", flush=True)
+    rows = list(
+        Message.objects.filter(event=event)
+        .order_by("pk")
+        .values_list("subject", "body_text", "body_html", "to_address")
+    )
+    run.sink.clear()
+    meter.start(())
+    t0 = time.perf_counter()
+    send_with_smtplib(run.sink.port, rows)
+    run.sink.wait_for(len(rows), timeout=args.timeout)
+    with run.sink.changed:
+        baseline_received = list(run.sink.received)
+    baseline_seconds = (baseline_received[-1][2] if baseline_received else time.perf_counter()) - t0
+    baseline_cpu = meter.stop()
+    baseline = summary(baseline_received)
+
+    dispatch_rate = min(len(received), args.messages) / dispatch_seconds
+    baseline_rate = len(baseline_received) / baseline_seconds
+    ratio = dispatch_rate / baseline_rate if baseline_rate else 0.0
+    print()
+    print(
+        f"{args.messages} invitations; Celery worker --pool=prefork --concurrency={args.concurrency}; "
+        f"{os.cpu_count()} CPU cores shared by everything; load average before: "
+        + " ".join(f"{load:.2f}" for load in load_before)
+    )
+    print()
+    print(f"{'':<34} {'received':>8} {'seconds':>8} {'msg/s':>8} {'bytes/msg':>9} {'twice':>6}")
+    print(
+        f"{'(1) admin action -> SMTP server':<34} {len(received):>8} {dispatch_seconds:>8.2f} "
+        f"{dispatch_rate:>8.1f} {dispatch['bytes']:>9.0f} {dispatch['twice']:>6}"
+    )
+    print(
+        f"{'(2) plain smtplib, one connection':<34} {len(baseline_received):>8} {baseline_seconds:>8.2f} "
+        f"{baseline_rate:>8.1f} {baseline['bytes']:>9.0f} {baseline['twice']:>6}"
+    )
+    print()
+    print(f"(1) {mailbench.describe_cpu(dispatch_cpu)}")
+    print(f"(2) {mailbench.describe_cpu(baseline_cpu)}")
+    if dispatch_cpu["other"] > 0.1 or baseline_cpu["other"] > 0.1:
+        print("WARNING: other processes used the CPU while measuring; run again on a quiet machine.")
+    print()
+    print(
+        f"the organiser waited {action_seconds:.2f} s for the action to return "
+        f"({args.messages / action_seconds:.0f} invitations/s queued); it said: "
+        + " / ".join(action_messages)
+    )
+    print(
+        f"when the action returned, the server had {received_when_returned} of them; the rest arrived "
+        f"{dispatch_seconds - action_seconds:.2f} s later: the workers "
+        + ("kept up with the action" if dispatch_seconds - action_seconds < 1 else "were behind the action")
+    )
+    print("outbox: " + ", ".join(f"{status} {n}" for status, n in statuses.items()))
+    if not arrived:
+        print(f"NOT ALL ARRIVED: {len(received)} of {args.messages} within {args.timeout:.0f} s")
+    print()
+    verdict = "PASS" if arrived and ratio >= TARGET else "FAIL"
+    print(f"{'ratio (1) / (2)':<22} {ratio:>6.2f} {'>= ' + format(TARGET, '.2f'):>8}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,11 @@ import collections
 import fcntl
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -332,3 +334,52 @@ def describe_cpu(shares):
     names = ("this process", "workers", "postgres", "redis", "other")
     parts = ", ".join(f"{name} {shares[name]:.0%}" for name in names)
     return f"CPU in % of one core: {parts}; machine {shares['machine']:.0%} of {os.cpu_count()} cores busy"
+
+
+class Run:
+    """What a mail benchmark starts, stopped again whatever happens: the SMTP server, a worker, its event,
+    its Redis keys and a working folder."""
+
+    def __init__(self, slug, prefix):
+        self.slug = slug
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.sink = Sink()
+        self.worker = None
+        self.django_ready = False
+        self.started = time.monotonic()
+
+    def prepare(self, count):
+        """Start the SMTP server and Django, and create the event with `count` invitees; returns (env, event)."""
+        self.sink.start()
+        env = environment(self.sink.port)
+        print(f"Preparing {check_database_name()}: database, migrations, {count} invited participants...", flush=True)
+        setup_django(env)
+        self.django_ready = True
+        cleanup_redis()
+        return env, create_invitees(self.slug, count)
+
+    def execute(self, measure):
+        """Call measure(): exit code 0 once it printed its figures, 130 on Ctrl-C, 1 when it could not run."""
+        try:
+            measure()
+            print(f"\n(total run time {time.monotonic() - self.started:.0f} s)")
+            return 0
+        except KeyboardInterrupt:
+            print("\nInterrupted.", file=sys.stderr)
+            return 130
+        except Exception as error:  # noqa: BLE001
+            print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
+            if self.worker is not None and self.worker.log_path and self.worker.log_path.exists():
+                print(f"worker's log:\n{self.worker.log_path.read_text()[-3000:]}", file=sys.stderr)
+            return 1
+        finally:
+            if self.worker is not None:
+                self.worker.stop()
+            self.sink.stop()
+            try:
+                print(f"(removed {cleanup_redis()} Redis keys)", file=sys.stderr)
+                if self.django_ready:
+                    delete_event(self.slug)
+            except Exception as error:  # noqa: BLE001
+                print(f"Could not clean up: {error}", file=sys.stderr)
+            shutil.rmtree(self.workdir, ignore_errors=True)

@@ -18,9 +18,7 @@ import argparse
 import collections
 import datetime
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -75,128 +73,100 @@ def main():
     args = parser.parse_args()
     if not (10 <= args.messages <= 20000 and 1 <= args.kills <= 50 and args.kills < args.messages // 2):
         parser.error("--messages must be within 10..20000 and --kills within 1..50 (and below half the messages)")
-    database_name = mailbench.check_database_name()
+    mailbench.check_database_name()
     _lock = mailbench.take_lock()
-    workdir = Path(tempfile.mkdtemp(prefix="dialogue-event-kill-bench-"))
-    sink = mailbench.Sink()
-    worker = None
-    django_ready = False
-    started = time.monotonic()
-    try:
-        sink.start()
-        env = mailbench.environment(sink.port)
-        print(f"Preparing {database_name}: database, migrations, {args.messages} invited participants...", flush=True)
-        mailbench.setup_django(env)
-        django_ready = True
-        from django.utils import timezone
+    run = mailbench.Run(SLUG, prefix="dialogue-event-kill-bench-")
+    return run.execute(lambda: measure(run, args))
 
-        from messaging import services
-        from participants.models import Participant
 
-        mailbench.cleanup_redis()
-        event = mailbench.create_invitees(SLUG, args.messages)
-        load_before = os.getloadavg()
-        t0 = time.perf_counter()
-        mailbench.run_admin_action(event)
-        print(f"{args.messages} invitations queued in {time.perf_counter() - t0:.1f} s", flush=True)
+def measure(run, args):
+    env, event = run.prepare(args.messages)
+    from django.utils import timezone
 
-        concurrency = 1
-        worker = mailbench.Worker(env, workdir, pool=args.pool, concurrency=concurrency)
-        worker.start()
-        print(f"SMTP server on {mailbench.HOST}:{sink.port}; worker --pool={args.pool} --concurrency={concurrency}")
-        every = args.messages // (args.kills + 1)
-        kills = []
-        for number in range(1, args.kills + 1):
-            if not sink.wait_for(number * every, timeout=args.timeout):
-                raise RuntimeError(f"only {sink.count()} messages arrived before kill {number}")
-            worker.kill()
-            with sink.changed:
-                received_at_kill = len(sink.received)
-                addresses = {recipient for recipient, _size, _at in sink.received}
-            sending, accepted = in_flight(event, addresses)
-            new_sending = sending - sum(k[1] for k in kills)
-            new_accepted = accepted - sum(k[2] for k in kills)
-            kills.append((received_at_kill, new_sending, new_accepted))
-            print(
-                f"  kill {number}: kill -9 after {received_at_kill} received; rows this kill left 'sending': "
-                f"{new_sending} (of which the server had already accepted {new_accepted}: each will go twice)",
-                flush=True,
-            )
-            worker.start()
+    from messaging import services
+    from participants.models import Participant
 
-        quiet = wait_until_quiet(sink, event, args.timeout)
-        sweeps = []
-        for _round in range(5):
-            state = outbox_state(event)
-            if state["queued"] == 0 and state["sending"] == 0:
-                break
-            # What beat's sweeper does 15 minutes later: only then is a row "lost" to it.
-            later = timezone.now() + services.QUEUED_GRACE + datetime.timedelta(minutes=1)
-            sweeps.append((dict(state), services.sweep(now=later)))
-            quiet = wait_until_quiet(sink, event, args.timeout)
-        final_state = outbox_state(event)
-        worker.stop()
+    load_before = os.getloadavg()
+    t0 = time.perf_counter()
+    mailbench.run_admin_action(event)
+    print(f"{args.messages} invitations queued in {time.perf_counter() - t0:.1f} s", flush=True)
 
-        with sink.changed:
-            received = collections.Counter(recipient for recipient, _size, _at in sink.received)
-        invited = set(Participant.objects.filter(event=event).values_list("email", flat=True))
-        lost = invited - set(received)
-        twice = {address: n for address, n in received.items() if n > 1}
-        duplicates = sum(n - 1 for n in twice.values())
-        strangers = set(received) - invited
-
-        print()
+    concurrency = 1
+    run.worker = mailbench.Worker(env, run.workdir, pool=args.pool, concurrency=concurrency)
+    run.worker.start()
+    print(f"SMTP server on {mailbench.HOST}:{run.sink.port}; worker --pool={args.pool} --concurrency={concurrency}")
+    every = args.messages // (args.kills + 1)
+    kills = []
+    for number in range(1, args.kills + 1):
+        if not run.sink.wait_for(number * every, timeout=args.timeout):
+            raise RuntimeError(f"only {run.sink.count()} messages arrived before kill {number}")
+        run.worker.kill()
+        with run.sink.changed:
+            received_at_kill = len(run.sink.received)
+            addresses = {recipient for recipient, _size, _at in run.sink.received}
+        sending, accepted = in_flight(event, addresses)
+        new_sending = sending - sum(k[1] for k in kills)
+        new_accepted = accepted - sum(k[2] for k in kills)
+        kills.append((received_at_kill, new_sending, new_accepted))
         print(
-            f"{args.messages} invitations, worker --pool={args.pool} --concurrency={concurrency} killed with SIGKILL "
-            f"{len(kills)} times and restarted; {os.cpu_count()} CPU cores shared by everything; "
-            "load average before: " + " ".join(f"{load:.2f}" for load in load_before)
+            f"  kill {number}: kill -9 after {received_at_kill} received; rows this kill left 'sending': "
+            f"{new_sending} (of which the server had already accepted {new_accepted}: each will go twice)",
+            flush=True,
         )
-        for state, enqueued in sweeps:
-            print(
-                f"sweep: {enqueued} rows enqueued again (outbox before: queued {state['queued']}, "
-                f"sending {state['sending']})"
-            )
-        if not quiet:
-            print("WARNING: the outbox was still changing when the benchmark stopped waiting")
-        print()
-        print(f"received by the server   {sum(received.values()):>6}")
-        print(f"unique recipients        {len(received):>6}")
-        print(f"lost (never received)    {len(lost):>6}" + (f"   e.g. {sorted(lost)[:3]}" if lost else ""))
+        run.worker.start()
+
+    quiet = wait_until_quiet(run.sink, event, args.timeout)
+    sweeps = []
+    for _round in range(5):
+        state = outbox_state(event)
+        if state["queued"] == 0 and state["sending"] == 0:
+            break
+        # What beat's sweeper does 15 minutes later: only then is a row "lost" to it.
+        later = timezone.now() + services.QUEUED_GRACE + datetime.timedelta(minutes=1)
+        sweeps.append((dict(state), services.sweep(now=later)))
+        quiet = wait_until_quiet(run.sink, event, args.timeout)
+    final_state = outbox_state(event)
+    run.worker.stop()
+
+    with run.sink.changed:
+        received = collections.Counter(recipient for recipient, _size, _at in run.sink.received)
+    invited = set(Participant.objects.filter(event=event).values_list("email", flat=True))
+    lost = invited - set(received)
+    twice = {address: n for address, n in received.items() if n > 1}
+    duplicates = sum(n - 1 for n in twice.values())
+    strangers = set(received) - invited
+
+    print()
+    print(
+        f"{args.messages} invitations, worker --pool={args.pool} --concurrency={concurrency} killed with SIGKILL "
+        f"{len(kills)} times and restarted; {os.cpu_count()} CPU cores shared by everything; "
+        "load average before: " + " ".join(f"{load:.2f}" for load in load_before)
+    )
+    for state, enqueued in sweeps:
         print(
-            f"sent twice or more       {duplicates:>6}"
-            + (f"   ({', '.join(f'{a} x{n}' for a, n in sorted(twice.items())[:5])})" if twice else "")
+            f"sweep: {enqueued} rows enqueued again (outbox before: queued {state['queued']}, "
+            f"sending {state['sending']})"
         )
-        print(f"kills                    {len(kills):>6}")
-        if strangers:
-            print(f"received for addresses not invited: {len(strangers)}")
-        print("outbox: " + ", ".join(f"{status} {n}" for status, n in final_state.items()))
-        print()
-        ok = not lost and duplicates <= len(kills)
-        print(
-            f"lost == 0 and twice <= kills ({len(kills)}): {'PASS' if ok else 'FAIL'}  "
-            f"({duplicates} sent twice, {len(lost)} lost)"
-        )
-        print(f"\n(total run time {time.monotonic() - started:.0f} s)")
-        return 0
-    except KeyboardInterrupt:
-        print("\nInterrupted.", file=sys.stderr)
-        return 130
-    except Exception as error:  # noqa: BLE001
-        print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
-        if worker is not None and worker.log_path and worker.log_path.exists():
-            print(f"worker's log:\n{worker.log_path.read_text()[-3000:]}", file=sys.stderr)
-        return 1
-    finally:
-        if worker is not None:
-            worker.stop()
-        sink.stop()
-        try:
-            print(f"(removed {mailbench.cleanup_redis()} Redis keys)", file=sys.stderr)
-            if django_ready:
-                mailbench.delete_event(SLUG)
-        except Exception as error:  # noqa: BLE001
-            print(f"Could not clean up: {error}", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+    if not quiet:
+        print("WARNING: the outbox was still changing when the benchmark stopped waiting")
+    print()
+    print(f"received by the server   {sum(received.values()):>6}")
+    print(f"unique recipients        {len(received):>6}")
+    print(f"lost (never received)    {len(lost):>6}" + (f"   e.g. {sorted(lost)[:3]}" if lost else ""))
+    print(
+        f"sent twice or more       {duplicates:>6}"
+        + (f"   ({', '.join(f'{a} x{n}' for a, n in sorted(twice.items())[:5])})" if twice else "")
+    )
+    print(f"kills                    {len(kills):>6}")
+    if strangers:
+        print(f"received for addresses not invited: {len(strangers)}")
+    print("outbox: " + ", ".join(f"{status} {n}" for status, n in final_state.items()))
+    print()
+    ok = not lost and duplicates <= len(kills)
+    print(
+        f"lost == 0 and twice <= kills ({len(kills)}): {'PASS' if ok else 'FAIL'}  "
+        f"({duplicates} sent twice, {len(lost)} lost)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ from messaging.services import queue_message, queue_messages
 from .models import (
     Category,
     Consent,
-    ConsentKind,
     ConsentMethod,
     Participant,
     Source,
