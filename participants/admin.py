@@ -30,6 +30,7 @@ from .models import (
     Status,
     StatusChange,
 )
+from .forms import ContactFieldsMixin
 from .resources import CSV, XLSX, ParticipantResource
 from .validators import normalise_phone, validate_person_name
 
@@ -92,7 +93,7 @@ class ParticipantConfirmImportForm(ConfirmImportForm):
     event = forms.ModelChoiceField(queryset=Event.objects.all(), widget=forms.HiddenInput)
 
 
-class ParticipantAdminForm(forms.ModelForm):
+class ParticipantAdminForm(ContactFieldsMixin, forms.ModelForm):
     """The organisers' form, held to the same rules for names, phones and emails as the public one."""
 
     class Meta:
@@ -110,13 +111,6 @@ class ParticipantAdminForm(forms.ModelForm):
             else:
                 field.queryset = field.queryset.select_related("event")
                 field.label_from_instance = lambda option: f"{option} ({option.event})"
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned_data = super().clean()
@@ -559,56 +553,48 @@ class ParticipantAdmin(ImportExportModelAdmin):
     @admin.action(description=_("Mark as declined"), permissions=["change"])
     def mark_declined(self, request, queryset):
         # Declining again would wipe the reason the person gave the first time.
-        to_decline = list(queryset.exclude(status=Status.DECLINED))
-        skipped = queryset.count() - len(to_decline)
-        for participant in to_decline:
-            services.decline(participant, by=request.user)
-        self.message_user(
+        self._change_each(
             request,
-            ngettext(
+            queryset,
+            services.decline,
+            already=Status.DECLINED,
+            done=lambda count: ngettext(
                 "%(count)d participant is now marked as declined.",
                 "%(count)d participants are now marked as declined.",
-                len(to_decline),
-            )
-            % {"count": len(to_decline)},
-            messages.SUCCESS,
+                count,
+            ),
+            skipped=lambda count: ngettext(
+                "%(count)d selected person had already declined.",
+                "%(count)d selected people had already declined.",
+                count,
+            ),
         )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d selected person had already declined.",
-                    "%(count)d selected people had already declined.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.INFO,
-            )
 
     @admin.action(description=_("Mark as attended (check in)"), permissions=["change"])
     def mark_attended(self, request, queryset):
-        to_check_in = list(queryset.exclude(status=Status.ATTENDED))
-        skipped = queryset.count() - len(to_check_in)
-        for participant in to_check_in:
-            services.mark_attended(participant, by=request.user)
-        self.message_user(
+        self._change_each(
             request,
-            ngettext(
+            queryset,
+            services.mark_attended,
+            already=Status.ATTENDED,
+            done=lambda count: ngettext(
                 "%(count)d participant is now checked in as attended.",
                 "%(count)d participants are now checked in as attended.",
-                len(to_check_in),
-            )
-            % {"count": len(to_check_in)},
-            messages.SUCCESS,
+                count,
+            ),
+            skipped=lambda count: ngettext(
+                "%(count)d selected person was already checked in.",
+                "%(count)d selected people were already checked in.",
+                count,
+            ),
         )
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d selected person was already checked in.",
-                    "%(count)d selected people were already checked in.",
-                    skipped,
-                )
-                % {"count": skipped},
-                messages.INFO,
-            )
+
+    def _change_each(self, request, queryset, change, *, already, done, skipped):
+        """Apply a status change to each selected person not yet in that status, and say how many it was."""
+        to_change = list(queryset.exclude(status=already))
+        left_alone = queryset.count() - len(to_change)
+        for participant in to_change:
+            change(participant, by=request.user)
+        self.message_user(request, done(len(to_change)) % {"count": len(to_change)}, messages.SUCCESS)
+        if left_alone:
+            self.message_user(request, skipped(left_alone) % {"count": left_alone}, messages.INFO)

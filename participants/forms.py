@@ -66,7 +66,18 @@ def district_choices():
     return [("", "---------"), *groups]
 
 
-class ParticipantDetailsForm(forms.ModelForm):
+class ContactFieldsMixin:
+    """A phone number in one form (+996 …) and an email address in lower case, as the database compares them."""
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        return normalise_phone(phone) if phone else ""
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+
+class ParticipantDetailsForm(ContactFieldsMixin, forms.ModelForm):
     """What a person tells us about themselves: the public form, the invitation and the personal page."""
 
     consent_data_processing = forms.BooleanField(label=CONSENT_TEXTS[ConsentKind.DATA_PROCESSING], required=True)
@@ -159,13 +170,6 @@ class ParticipantDetailsForm(forms.ModelForm):
         if track is not None and track.pk != self.instance.track_id and track.is_full(track.taken):
             raise forms.ValidationError(_("This track is full. Please choose another one."))
         return track
-
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        return normalise_phone(phone) if phone else ""
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned_data = super().clean()
