@@ -6,6 +6,7 @@ import threading
 import time
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -354,11 +355,23 @@ def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(s
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_bulk_invitations_arrive_once_each_through_a_real_worker(smtp_inbox, celery_worker_process):
-    invitees = ParticipantFactory.create_batch(120, event=EventFactory())
+def test_organiser_watches_a_bulk_send_of_invitations_reach_all_sent(
+    admin_client, smtp_inbox, celery_worker_process
+):
+    event = EventFactory()
+    invitees = ParticipantFactory.create_batch(120, event=event)
 
-    participant_services.send_invitations(invitees)
+    answer = admin_client.post(
+        "/admin/participants/participant/",
+        {"action": "send_invitations", ACTION_CHECKBOX_NAME: [invitee.pk for invitee in invitees]},
+        follow=True,
+    )
+    assert "120 invitations are on their way by email." in answer.content.decode()
 
-    assert wait_for(lambda: not Message.objects.exclude(status=MessageStatus.SENT).exists(), seconds=60)
+    def event_page():
+        return admin_client.get(f"/admin/agenda/event/{event.pk}/change/").content.decode()
+
+    assert wait_for(lambda: "Queued: 0" in event_page(), seconds=60)
+    assert "Sent: 120" in event_page() and "Failed: 0" in event_page()
     recipients = [message["To"] for message in smtp_inbox.messages]
     assert sorted(recipients) == sorted(invitee.email for invitee in invitees)
