@@ -4,6 +4,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue_event.admin import StatusCountsMixin
+
 from . import services
 from .models import Announcement, Channel, Message, MessageStatus, Reminder
 
@@ -30,7 +32,8 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(StatusCountsMixin, admin.ModelAdmin):
+    status_choices = MessageStatus
     list_display = ("created_at", "participant", "event", "kind", "channel", "status", "attempts", "sent_at")
     list_filter = ("event", "kind", "status", "channel")
     search_fields = ("participant__full_name", "to_address", "subject")
@@ -63,25 +66,11 @@ class MessageAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
         if "cl" in context:
-            context["status_counts"] = self._status_counts(request, context["cl"])
+            context["status_counts"] = self.status_counts(request, context["cl"])
             context["by_hand_url"] = context["cl"].get_query_string(
                 {"channel__exact": Channel.BY_HAND, "status__exact": MessageStatus.QUEUED}
             )
         return response
-
-    def _status_counts(self, request, changelist):
-        """Each status with its count under every filter but the status one, so a bulk send can be watched."""
-        status_filter = next(spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "status")
-        queryset = changelist.get_queryset(request, exclude_parameters=status_filter.expected_parameters())
-        counts = queryset.count_by_status()
-        return [
-            {
-                "label": status.label,
-                "count": counts[status],
-                "url": changelist.get_query_string({status_filter.lookup_kwarg: status.value}),
-            }
-            for status in MessageStatus
-        ]
 
     @admin.action(description=_("Send again"), permissions=["change"])
     def send_again(self, request, queryset):

@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Event, Track
+from dialogue_event.admin import StatusCountsMixin
 from messaging.admin import MessageInline
 from messaging.services import personal_link as personal_link_url
 
@@ -188,7 +189,8 @@ class EventScopedFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ImportExportModelAdmin):
+class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
+    status_choices = Status
     form = ParticipantAdminForm
     resource_classes = [ParticipantResource]
     formats = [CSV, XLSX]
@@ -348,7 +350,7 @@ class ParticipantAdmin(ImportExportModelAdmin):
         # building it a second time up front would double its queries.
         context = getattr(response, "context_data", None) or {}
         if "cl" in context:
-            context["status_counts"] = self._status_counts(request, context["cl"])
+            context["status_counts"] = self.status_counts(request, context["cl"])
             context["track_counts"] = self._track_counts(request, context["cl"])
         return response
 
@@ -408,22 +410,6 @@ class ParticipantAdmin(ImportExportModelAdmin):
         move.__name__ = f"move_to_track_{track.pk}"
         move.short_description = gettext("Move to the track “%(track)s”") % {"track": track.title}
         return move
-
-    def _status_counts(self, request, changelist):
-        """Each status with its count under every filter but the status one, linked to that status."""
-        status_filter = next(spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "status")
-        queryset = changelist.get_queryset(request, exclude_parameters=status_filter.expected_parameters())
-        counts = queryset.order_by().count_by_status()
-        chosen = status_filter.lookup_val or []
-        return [
-            {
-                "label": status.label,
-                "count": counts[status],
-                "url": changelist.get_query_string({status_filter.lookup_kwarg: status.value}),
-                "chosen": status.value in chosen,
-            }
-            for status in Status
-        ]
 
     def has_import_permission(self, request):
         return self.has_add_permission(request)
