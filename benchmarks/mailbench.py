@@ -7,7 +7,6 @@ in a thread of the benchmark's process. See benchmarks/README.md.
 """
 
 import collections
-import fcntl
 import os
 import secrets
 import shutil
@@ -25,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.registration import (  # noqa: E402
     HOST,
-    LOCK_FILE,
     PYTHON,
     ROOT,
     cpu_by_process,
@@ -33,7 +31,7 @@ from benchmarks.registration import (  # noqa: E402
     free_port,
     machine_ticks,
     manage,
-    on_sigterm,
+    take_lock,  # noqa: F401  (the mail benchmarks take it from here)
 )
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dialogue_event_bench")
@@ -110,18 +108,6 @@ def check_database_name():
     if not name.endswith("_bench"):
         sys.exit(f"Refusing to use database {name!r}: the benchmark only uses a database named *_bench.")
     return name
-
-
-def take_lock():
-    """One benchmark at a time on this machine: they share the database and the CPU."""
-    lock = open(LOCK_FILE, "w")  # noqa: SIM115  (held until the process exits)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        sys.exit(f"Another benchmark run holds {LOCK_FILE}; wait for it to finish.")
-    signal.signal(signal.SIGTERM, on_sigterm)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    return lock
 
 
 def setup_django(env):

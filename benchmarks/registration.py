@@ -536,6 +536,19 @@ def server_ms(result):
     return 1000 * (shares["workers"] + shares["postgres"] + shares["redis"]) / result["rps"] if result["rps"] else 0.0
 
 
+def take_lock():
+    """One benchmark at a time on this machine: they share the database and the CPU. Hold what it returns."""
+    lock = open(LOCK_FILE, "w")  # noqa: SIM115  (held until the process exits)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit(f"Another benchmark run holds {LOCK_FILE}; wait for it to finish.")
+    signal.signal(signal.SIGTERM, on_sigterm)
+    # Also when started from a shell that ignores Ctrl-C in background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return lock
+
+
 def print_report(results, args, totals, counts, form_cost):
     print()
     print(
@@ -627,15 +640,7 @@ def main():
         if not path.exists():
             sys.exit(f"{path} is missing: create the virtualenv first (make setup).")
 
-    # Two runs at once would reset each other's event: one at a time on this machine.
-    lock = open(LOCK_FILE, "w")  # noqa: SIM115  (held until the process exits)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        sys.exit(f"Another benchmark run holds {LOCK_FILE}; wait for it to finish.")
-    signal.signal(signal.SIGTERM, on_sigterm)
-    # Also when started from a shell that ignores Ctrl-C in background jobs.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _lock = take_lock()
     workdir = Path(tempfile.mkdtemp(prefix="dialogue-event-bench-"))
     static_root, log_path = workdir / "static", workdir / "gunicorn.log"
     env = bench_environment(static_root)
