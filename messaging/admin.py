@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
-from modeltranslation.admin import TabbedTranslationAdmin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TabbedTranslationAdmin
 
 from dialogue_event.admin import StatusCountsMixin
 

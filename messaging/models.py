@@ -38,9 +38,6 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-FINAL_STATUSES = (MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.CANCELLED)
-
-
 class Reminder(models.Model):
     """A reminder sent to everyone registered, so many days before the event starts."""
 
@@ -160,7 +157,3 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.participant}"
-
-    @property
-    def is_final(self):
-        return self.status in FINAL_STATUSES

@@ -1,9 +1,10 @@
 """Every message a participant is owed goes through here: written to the outbox, then delivered once.
 
-As in pretix and pretalx, one function writes the row (in the caller's
-transaction, with its text rendered in the recipient's language) and one
-delivers it; the Celery task, the sweeper and the admin's "send again" all
-call `deliver`, which refuses a row that is in flight or already final.
+As in pretix and pretalx, one function writes the rows (`queue_messages`, in
+the caller's transaction, with each text rendered in the recipient's language)
+and one delivers a row (`deliver`, which refuses a row that is in flight or
+already final); whatever hands rows to the workers (a new message, the
+sweeper, the admin's "send again") goes through `enqueue`.
 """
 
 import contextlib
