@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agenda.models import Event
 from participants.models import Participant
@@ -35,7 +36,8 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Not the participants' "Cancelled", which means a registration: in Russian the two differ.
+    CANCELLED = "cancelled", pgettext_lazy("message status", "Cancelled")
 
 
 class Reminder(models.Model):

@@ -107,6 +107,17 @@ def test_permanent_refusal_fails_at_once_and_shows_in_the_admin(smtp_inbox, admi
     assert "550 No such mailbox" in admin_client.get(f"{MESSAGES_URL}{message.pk}/change/").content.decode()
 
 
+def test_message_list_in_russian_says_a_message_was_cancelled_not_a_registration(admin_client, settings):
+    message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
+    services.cancel(message)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+
+    page = admin_client.get(MESSAGES_URL).content.decode()
+
+    assert 'Отменено: <span class="status-count">1</span>' in page
+    assert "Регистрация отменена" not in page
+
+
 def test_temporary_failures_end_as_failed_after_the_last_attempt(smtp_inbox):
     message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
     Message.objects.filter(pk=message.pk).update(attempts=services.MAX_ATTEMPTS - 1)
