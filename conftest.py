@@ -68,6 +68,22 @@ def celery_worker_process(tmp_path):
             worker.wait()
 
 
+@pytest.fixture
+def organiser(django_user_model):
+    """The organisers' role as the demo has it: staff in the Organisers group, not a superuser."""
+    from dialogue_event.roles import ensure_role_groups
+
+    user = django_user_model.objects.create_user("organiser", is_staff=True)
+    user.groups.add(ensure_role_groups())
+    return user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogue_event.roles import FACILITATORS
+from participants import privacy
 from participants.models import Participant
 
 from .models import Session, format_time_range
@@ -47,24 +47,39 @@ def participants_for_session(session):
     """The people a facilitator can expect in a session: everybody holding a
     seat for a plenary, the track's participants for a track's session.
 
-    The list is the organisers' and facilitators' own, so people at risk are
-    on it (the page marks them).
+    Each comes with `no_photos` and `no_quotes`; the page names only the
+    people the privacy policy lets facilitators see named.
     """
     participants = Participant.objects.filter(event=session.event_id).holding_seats()
     if session.track_id:
         participants = participants.filter(track=session.track_id)
-    return participants.select_related("category").order_by("full_name", "pk")
+    participants = privacy.with_restrictions(participants).select_related("category").order_by("full_name", "pk")
+    return [
+        ExpectedParticipant(participant, privacy.appearance(participant, privacy.Audience.FACILITATORS))
+        for participant in participants
+    ]
 
 
-def may_see_facilitator_pages(user):
-    """Facilitators, and organisers (staff) checking on them; the pages list participants' needs."""
-    return user.is_staff or user.groups.filter(name=FACILITATORS).exists()
+@dataclass
+class ExpectedParticipant:
+    """A person as a facilitator may see her: who she is only when she may be named, her needs always."""
+
+    participant: Participant
+    appearance: str
+
+    @property
+    def is_named(self):
+        return self.appearance == privacy.Appearance.NAMED
+
+    @property
+    def name(self):
+        return privacy.shown_name(self.participant, privacy.Audience.FACILITATORS)
 
 
 def sessions_for_facilitator(user, now=None):
     """The sessions a user facilitates or reports on; organisers see every session."""
     sessions = Session.objects.filter(is_break=False).select_related("event", "track").prefetch_related("facilitators")
-    if not user.is_staff:
+    if not user.has_perm("agenda.view_every_session"):
         facilitated = Session.objects.filter(facilitators=user).values("pk")
         sessions = sessions.filter(Q(pk__in=facilitated) | Q(rapporteur=user))
     return sessions.upcoming_first(now)

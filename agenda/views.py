@@ -112,7 +112,7 @@ class FacilitatorRequiredMixin(AccessMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not services.may_see_facilitator_pages(request.user):
+        if not request.user.has_perm("agenda.view_facilitator_pages"):
             return render(request, "agenda/facilitators_only.html", status=403)
         return super().dispatch(request, *args, **kwargs)
 

@@ -8,6 +8,7 @@ class DialogueEventConfig(AppConfig):
     verbose_name = _("Dialogue event")
 
     def ready(self):
+        # Importing the roles registers their rules with django-rules.
         from .roles import grant_permissions_after_migrate
 
         # Connected after django.contrib.auth's own handler, which creates an

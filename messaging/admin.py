@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 
 from dialogue_event.admin import StatusCountsMixin
 
@@ -117,7 +119,11 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Once sent, the message is what people received: it is not edited afterwards.
-        return self.fields if obj is not None else ()
+        # The texts are shown in each language, as modeltranslation names their fields.
+        if obj is None:
+            return ()
+        texts = [build_localized_fieldname(name, language) for name in ("subject", "text") for language, _name in settings.LANGUAGES]
+        return ("event", "audience", "track", *texts)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Event, Track
@@ -121,20 +122,23 @@ class Source(models.TextChoices):
     PUBLIC_FORM = "public_form", _("Public registration form")
 
 
-# The statuses that hold a seat at the event.
-SEAT_HOLDING = (Status.REGISTERED, Status.ATTENDED)
+# The named sets of statuses. Everything that asks "does she hold a seat?" or
+# "is she still to answer the invitation?" uses these, templates through the
+# Participant properties below.
+# Holding a seat at the event.
+Status.SEAT_HOLDING = frozenset({Status.REGISTERED, Status.ATTENDED})
+# Not (or no longer) registered: her page offers the invitation's answer.
+Status.ANSWERING_INVITATION = frozenset({Status.INVITED, Status.DECLINED, Status.CANCELLED})
+# Signed up, with a seat or waiting for one: she may still cancel.
+Status.SIGNED_UP = frozenset({Status.REGISTERED, Status.WAITLISTED})
 
 
 class ParticipantQuerySet(models.QuerySet):
     def holding_seats(self):
-        return self.filter(status__in=SEAT_HOLDING)
+        return self.filter(status__in=Status.SEAT_HOLDING)
 
     def waitlisted(self):
         return self.filter(status=Status.WAITLISTED).order_by("registered_at", "pk")
-
-    def visible_in_exports(self):
-        """Everyone but the people organisers marked at risk."""
-        return self.filter(at_risk=False)
 
     def count_by_status(self):
         # Without clearing the ordering, GROUP BY would also group by the ordering columns.
@@ -228,6 +232,18 @@ class Participant(models.Model):
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when her personal data was erased (on her request or by the
+    # retention rule): the row stays, anonymous, so that the reports' counts hold.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("personal data erased by"),
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -250,7 +266,7 @@ class Participant(models.Model):
                 violation_error_message=_("Somebody with this phone number is already on this event's list."),
             ),
             models.CheckConstraint(
-                condition=~Q(email="") | ~Q(phone=""),
+                condition=~Q(email="") | ~Q(phone="") | Q(erased_at__isnull=False),
                 name="participant_has_email_or_phone",
                 violation_error_message=_("Give a phone number or an email address."),
             ),
@@ -258,7 +274,7 @@ class Participant(models.Model):
         indexes = [models.Index(fields=["event", "status"])]
 
     def __str__(self):
-        return self.full_name
+        return self.full_name if self.erased_at is None else gettext("Erased participant")
 
     @property
     def region(self):
@@ -266,7 +282,15 @@ class Participant(models.Model):
 
     @property
     def holds_seat(self):
-        return self.status in SEAT_HOLDING
+        return self.status in Status.SEAT_HOLDING
+
+    @property
+    def is_answering_invitation(self):
+        return self.status in Status.ANSWERING_INVITATION
+
+    @property
+    def is_signed_up(self):
+        return self.status in Status.SIGNED_UP
 
     @property
     def site_language(self):

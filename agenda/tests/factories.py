@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from agenda.models import Event, Session, Track
-from dialogue_event.roles import FACILITATORS
+from dialogue_event.roles import DOOR_STAFF, FACILITATORS
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -55,6 +55,13 @@ class FacilitatorFactory(UserFactory):
     def in_group(user, create, extracted, **kwargs):
         if create:
             user.groups.add(Group.objects.get_or_create(name=FACILITATORS)[0])
+
+
+class DoorStaffFactory(UserFactory):
+    @factory.post_generation
+    def in_group(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(Group.objects.get_or_create(name=DOOR_STAFF)[0])
 
 
 class SessionFactory(factory.django.DjangoModelFactory):

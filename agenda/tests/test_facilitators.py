@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agenda.services import participants_for_session
-from participants.models import Status
+from participants.models import Consent, ConsentKind, ConsentMethod, Status, Visibility
 from participants.tests.factories import ParticipantFactory
+from recommendations.tests.factories import OrganiserFactory
 
-from .factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory, UserFactory
+from .factories import DoorStaffFactory, EventFactory, FacilitatorFactory, SessionFactory, TrackFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +85,28 @@ def test_facilitator_sees_only_their_sessions_upcoming_first(client):
     assert "You are the rapporteur" in response.content.decode()
 
 
-def test_staff_see_every_session(client):
+def test_organisers_see_every_session(client):
     SessionFactory(title="Somebody else's", facilitators=[FacilitatorFactory()])
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(OrganiserFactory())
 
     response = client.get(url("facilitator_sessions"))
 
     assert response.status_code == 200
     assert [session.title for session in response.context["sessions"]] == ["Somebody else's"]
+    assert "As an organiser you see every session." in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["staff without a role", "door staff"])
+def test_staff_without_the_organisers_role_see_no_session_and_nobody(client, role):
+    session = SessionFactory(title="Somebody else's", facilitators=[FacilitatorFactory()])
+    ParticipantFactory(event=session.event, full_name="Gulnara Esenbaeva", status=Status.REGISTERED)
+    client.force_login(UserFactory(is_staff=True) if role == "staff without a role" else DoorStaffFactory())
+
+    response = client.get(url("facilitator_sessions"))
+
+    assert response.status_code == 403
+    assert "Gulnara" not in response.content.decode()
+    assert "Somebody else's" not in response.content.decode()
 
 
 def test_session_lists_the_participants_holding_a_seat_with_their_needs(client):
@@ -103,7 +118,6 @@ def test_session_lists_the_participants_holding_a_seat_with_their_needs(client):
         event=event, track=track, full_name="Gulnara Esenbaeva", status=Status.REGISTERED,
         organisation="Community mediation group", interpretation_language="uz",
     )  # fmt: skip
-    ParticipantFactory(event=event, track=track, full_name="Zamira Yuldasheva", status=Status.ATTENDED, at_risk=True)
     ParticipantFactory(event=event, track=track, full_name="Waiting Person", status=Status.WAITLISTED)
     ParticipantFactory(event=event, track=track, full_name="Declined Person", status=Status.DECLINED)
     ParticipantFactory(event=event, track=TrackFactory(event=event), full_name="Other Track", status=Status.REGISTERED)
@@ -112,17 +126,61 @@ def test_session_lists_the_participants_holding_a_seat_with_their_needs(client):
 
     page = client.get(url("facilitator_sessions")).content.decode()
 
-    assert [participant.full_name for participant in participants_for_session(session)] == [
-        "Gulnara Esenbaeva",
-        "Zamira Yuldasheva",
-    ]
-    assert "2 participants expected" in page
+    assert [expected.name for expected in participants_for_session(session)] == ["Gulnara Esenbaeva"]
+    assert "1 participant expected" in page
     assert "Community mediation group" in page
     assert "Needs interpretation into Uzbek" in page
     assert "Not offered in this session" in page
-    assert "At risk: do not share this name or take photographs" in page
-    for absent in ["Waiting Person", "Declined Person", "Other Event Person"]:
+    for absent in ["Waiting Person", "Declined Person", "Other Event Person", "Other Track"]:
         assert absent not in page
+
+
+@pytest.mark.parametrize(
+    "who",
+    [{"at_risk": True, "visibility": Visibility.LISTED}, {"visibility": Visibility.COUNTED_ONLY}],
+    ids=["marked at risk", "asked to be only counted"],
+)
+def test_facilitators_count_protected_people_and_learn_only_what_they_must_not_do(client, who):
+    event = EventFactory()
+    facilitator = FacilitatorFactory()
+    SessionFactory(event=event, track=None, facilitators=[facilitator])
+    protected = ParticipantFactory(
+        event=event, full_name="Zamira Yuldasheva", organisation="Leilek women's council",
+        status=Status.ATTENDED, interpretation_language="ky", **who,
+    )  # fmt: skip
+    for kind in (ConsentKind.PHOTOGRAPHY, ConsentKind.MEDIA):
+        Consent.objects.create(
+            participant=protected, kind=kind, given=True, text_version="1", language="ru", method=ConsentMethod.WEB_FORM
+        )
+    client.force_login(facilitator)
+
+    page = client.get(url("facilitator_sessions")).content.decode()
+
+    assert "1 participant expected" in page
+    assert "A participant (not named)" in page
+    assert "Zamira" not in page and "Leilek women" not in page
+    assert "Needs interpretation into Kyrgyz" in page
+    assert "Do not quote" in page
+    assert ("No photographs" in page) is who.get("at_risk", False)
+
+
+def test_people_named_to_facilitators_show_who_may_not_be_photographed_or_quoted(client):
+    event = EventFactory()
+    facilitator = FacilitatorFactory()
+    SessionFactory(event=event, track=None, facilitators=[facilitator])
+    agreed = ParticipantFactory(event=event, full_name="Agreed Person", status=Status.REGISTERED)
+    ParticipantFactory(event=event, full_name="Silent Person", status=Status.REGISTERED)
+    for kind in (ConsentKind.PHOTOGRAPHY, ConsentKind.MEDIA):
+        Consent.objects.create(
+            participant=agreed, kind=kind, given=True, text_version="1", language="ru", method=ConsentMethod.WEB_FORM
+        )
+    client.force_login(facilitator)
+
+    page = client.get(url("facilitator_sessions")).content.decode()
+
+    agreed_row, silent_row = page.split("Agreed Person")[1].split("Silent Person")
+    assert "No photographs" not in agreed_row and "Do not quote" not in agreed_row
+    assert "No photographs" in silent_row and "Do not quote" in silent_row
 
 
 def test_facilitator_logs_out_back_to_the_login_page(client):

@@ -10,10 +10,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agenda.tests.factories import EventFactory
-from dialogue_event.roles import ensure_role_groups
 from participants import services
 from messaging.models import MessageKind
-from participants.models import ConsentKind, Source, Status, StatusChange
+from participants.models import ConsentKind, Source, Status, StatusChange, Visibility
 from participants.resources import EXPORT_COLUMNS
 
 from .factories import ParticipantFactory
@@ -27,19 +26,6 @@ PROCESS_IMPORT_URL = CHANGELIST_URL + "process_import/"
 EXPORT_URL = CHANGELIST_URL + "export/"
 # The position of each format in the admin's format list.
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
-
-
-@pytest.fixture
-def organiser(django_user_model):
-    user = django_user_model.objects.create_user("organiser", is_staff=True)
-    user.groups.add(ensure_role_groups())
-    return user
-
-
-@pytest.fixture
-def organiser_client(client, organiser):
-    client.force_login(organiser)
-    return client
 
 
 def csv_upload(rows, name="invitees.csv"):
@@ -193,18 +179,20 @@ def test_confirming_an_import_after_the_list_changed_imports_nothing(organiser_c
     assert list(event.participants.values_list("full_name", flat=True)) == ["Гүлнара А."]
 
 
-def test_export_of_an_event_leaves_out_people_at_risk(organiser_client):
+def test_export_of_an_event_leaves_out_people_at_risk_and_those_who_asked_to_be_only_counted(organiser_client):
     event = EventFactory()
-    ParticipantFactory(event=event, full_name="Айгүл Токтосунова")
-    ParticipantFactory(event=event, full_name="Жылдыз Абдыкадырова", at_risk=True)
+    ParticipantFactory(event=event, full_name="Айгүл Токтосунова", visibility=Visibility.ORGANISERS_ONLY)
+    ParticipantFactory(event=event, full_name="Бурул Маматова", visibility=Visibility.LISTED)
+    ParticipantFactory(event=event, full_name="Жылдыз Абдыкадырова", visibility=Visibility.LISTED, at_risk=True)
+    ParticipantFactory(event=event, full_name="Зарина Исакова", visibility=Visibility.COUNTED_ONLY)
     ParticipantFactory(full_name="Гүлнара Асанова")
     filtered = f"?event__id__exact={event.pk}"
 
     csv_rows = exported_csv(export(organiser_client, CSV_FORMAT, filtered))
     xlsx_rows = exported_xlsx(export(organiser_client, XLSX_FORMAT, filtered))
 
-    assert [row["Full name"] for row in csv_rows] == ["Айгүл Токтосунова"]
-    assert [row["Full name"].value for row in xlsx_rows] == ["Айгүл Токтосунова"]
+    assert [row["Full name"] for row in csv_rows] == ["Айгүл Токтосунова", "Бурул Маматова"]
+    assert [row["Full name"].value for row in xlsx_rows] == ["Айгүл Токтосунова", "Бурул Маматова"]
 
 
 def test_export_shows_labels_and_current_consent_answers(organiser_client):
@@ -266,34 +254,16 @@ def test_send_invitations_emails_invitees_and_names_those_without_email(
 
 def test_send_invitations_leaves_out_people_already_invited(organiser_client, django_capture_on_commit_callbacks):
     already_invited = ParticipantFactory()
-    services.send_invitation(already_invited)
+    services.send_invitations([already_invited])
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = run_action(organiser_client, "send_invitations", [already_invited])
 
     assert callbacks == []
     assert shown_messages(response) == [
-        "1 selected person had already been sent an invitation. "
-        "To send another, use “Send invitations again with a new link”.",
+        "Left out, as they were already sent an invitation (to send another, use “Replace the personal link "
+        "and send it”): 1.",
     ]
-
-
-def test_send_invitations_again_with_a_new_link_stops_the_old_link(
-    organiser_client, django_capture_on_commit_callbacks
-):
-    invitee = ParticipantFactory()
-    old_link = invitee.get_personal_url()
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = run_action(organiser_client, "send_invitations_with_new_link", [invitee])
-
-    invitee.refresh_from_db()
-    assert invitee.get_personal_url() != old_link
-    assert len(callbacks) == 1
-    assert "1 invitation with a new personal link is on its way by email; the old link no longer works." in (
-        shown_messages(response)
-    )
-    assert organiser_client.get(old_link).status_code == 404
 
 
 def test_mark_as_declined_frees_the_seat_for_the_waiting_list(organiser_client, organiser):
