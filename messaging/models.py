@@ -22,6 +22,8 @@ class MessageKind(models.TextChoices):
     ALREADY_REGISTERED = "already_registered", _("Someone used this address to register again")
     REMINDER = "reminder", _("Reminder before the event")
     ANNOUNCEMENT = "announcement", _("Organisers' message")
+    NEW_LINK = "new_link", _("New personal link")
+    ADDRESS_CHANGE = "address_change", _("Link to confirm a new email address or phone number")
 
 
 class Channel(models.TextChoices):

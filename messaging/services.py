@@ -33,6 +33,8 @@ SUBJECTS = {
     MessageKind.ALREADY_REGISTERED: _("About your registration: %(event)s"),
     MessageKind.REMINDER: _("Reminder: %(event)s"),
     MessageKind.ANNOUNCEMENT: "%(subject)s",
+    MessageKind.NEW_LINK: _("Your new personal link: %(event)s"),
+    MessageKind.ADDRESS_CHANGE: _("Please confirm your address: %(event)s"),
 }
 DEFAULT_REMINDER_DAYS = (7, 1)
 
@@ -100,7 +102,8 @@ def queue_messages(participants, kind, *, key=None, extra_context=None):
     taken = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
     messages = []
     for participant in participants:
-        if keys[participant.pk] in taken:
+        # An erased person has no address left, and nothing may be written about her.
+        if keys[participant.pk] in taken or participant.erased_at:
             continue
         taken.add(keys[participant.pk])
         subject, body_text, body_html = render(participant, kind, extra_context)

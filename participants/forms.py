@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import SEAT_HOLDING, ConsentKind, District, Participant, Region
+from .models import ConsentKind, District, Participant, Region, Status
 from .services import current_consents
-from .validators import normalise_phone, validate_no_markup, validate_person_name
+from .validators import ControlCharactersRefused, normalise_phone, validate_no_markup, validate_person_name
 
 CONSENT_TEXTS = {
     ConsentKind.DATA_PROCESSING: _(
@@ -77,7 +77,7 @@ class ContactFieldsMixin:
         return self.cleaned_data["email"].strip().lower()
 
 
-class ParticipantDetailsForm(ContactFieldsMixin, forms.ModelForm):
+class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms.ModelForm):
     """What a person tells us about themselves: the public form, the invitation and the personal page."""
 
     consent_data_processing = forms.BooleanField(label=CONSENT_TEXTS[ConsentKind.DATA_PROCESSING], required=True)
@@ -148,7 +148,7 @@ class ParticipantDetailsForm(ContactFieldsMixin, forms.ModelForm):
 
     def _offer_tracks(self, event):
         tracks = event.tracks.annotate(
-            taken=Count("participants", filter=Q(participants__status__in=SEAT_HOLDING))
+            taken=Count("participants", filter=Q(participants__status__in=Status.SEAT_HOLDING))
         ).order_by("order", "pk")
         if not event.tracks.exists():
             del self.fields["track"]
@@ -176,19 +176,10 @@ class ParticipantDetailsForm(ContactFieldsMixin, forms.ModelForm):
         email, phone = cleaned_data.get("email"), cleaned_data.get("phone")
         if not phone and not email and not self.has_error("phone") and not self.has_error("email"):
             self.add_error("phone", _("Give a phone number or an email address, so that we can reach you."))
-        if self.instance.pk:
-            self._refuse_addresses_of_others(email, phone)
+        # Whether an address is somebody else's is never checked here: on
+        # every page the services deal with it without telling the person at
+        # the form (see services.register and services.request_address_change).
         return cleaned_data
-
-    def _refuse_addresses_of_others(self, email, phone):
-        # Only for a person who opened their own personal link. On the public
-        # form the services handle a taken address without telling the
-        # stranger at the form that it is registered.
-        others = self.event.participants.exclude(pk=self.instance.pk)
-        if email and others.filter(email__iexact=email).exists():
-            self.add_error("email", _("Another participant already uses this email address."))
-        if phone and others.filter(phone=phone).exists():
-            self.add_error("phone", _("Another participant already uses this phone number."))
 
     def details(self):
         # An event without tracks asks for none.
@@ -226,7 +217,7 @@ class PersonalDetailsForm(ParticipantDetailsForm):
     submit_label = _("Save my changes")
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(ControlCharactersRefused, forms.Form):
     reason = forms.CharField(
         label=_("Would you tell us why? (optional)"),
         required=False,

@@ -12,4 +12,7 @@ urlpatterns = [
     path("events/<slug:slug>/me/", views.MyRegistrationView.as_view(), name="my_registration"),
     path("events/<slug:slug>/me/decline/", views.decline_invitation, name="decline"),
     path("events/<slug:slug>/me/cancel/", views.cancel_registration, name="cancel"),
+    path("events/<slug:slug>/me/sign-out/", views.sign_out, name="sign_out"),
+    # Short, for an SMS as well: /ru/a/<signed>/
+    path("a/<str:signed>/", views.confirm_address, name="confirm_address"),
 ]

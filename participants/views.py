@@ -1,27 +1,30 @@
+import copy
 import datetime
 import re
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Event, RegistrationState
 
 from . import services
 from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm
-from .models import Participant, Status, new_access_token
+from .models import Participant, Status
 
 # Which personal links this browser has opened: {event id: access token}.
 # Keeping the token (not the participant's id) means a link revoked by an
@@ -29,6 +32,34 @@ from .models import Participant, Status, new_access_token
 PERSONAL_LINKS_SESSION_KEY = "participant_links"
 CONFIRMATION_SESSION_KEY = "registration_confirmation"
 ACCESS_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{10,64}")
+
+# What her page says once she gives a new address, whoever owns it.
+NEW_ADDRESS_MESSAGES = {
+    "email": gettext_lazy(
+        "We have sent a link to %(address)s. Your email address changes once you open that link."
+    ),
+    "phone": gettext_lazy(
+        "The organisers will send a link to %(address)s. Your phone number changes once you open that link."
+    ),
+}
+
+
+def personal_page(view):
+    """For a view that shows one person's own page: no shared cache, and no browser's history, keeps it."""
+    return cache_control(private=True, no_store=True)(view)
+
+
+class PersonalPageMixin:
+    """personal_page for a class-based view, whatever its dispatch answers."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return personal_page(super().as_view(**initkwargs))
+
+
+def _too_many(request, group, rate, key="ip"):
+    # Fails open, as the registration's limit does: when Redis is down nothing is counted.
+    return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
 
 
 def _published_event(slug):
@@ -52,8 +83,11 @@ def _link_has_expired(event):
     return timezone.now() > event.ends_at + datetime.timedelta(days=settings.PERSONAL_LINK_DAYS_AFTER_EVENT)
 
 
+@personal_page
 def personal_link(request, token):
     """Open a personal link: remember it in the session and continue at an address without it."""
+    if _too_many(request, "personal-link", settings.PERSONAL_LINK_RATE_LIMIT):
+        return _link_problem(request, "too_many", status=429)
     if not ACCESS_TOKEN_PATTERN.fullmatch(token):  # mangled by a messenger, or typed by hand
         return _link_problem(request, "invalid", status=404)
     participant = Participant.objects.filter(access_token=token).select_related("event").first()
@@ -149,21 +183,16 @@ class RegisterView(View):
         except ValidationError as error:  # the track filled up while the person was typing
             form.add_error(None, error)
             return self.render_form(form, status=400)
-        if result.participant is not None:
-            token = result.participant.access_token
-            request.session.setdefault(PERSONAL_LINKS_SESSION_KEY, {})[str(self.event.pk)] = token
-        else:
-            # The address belongs to someone already on the list. Answer exactly
-            # as for a new registration, so the form reveals nobody; the owner
-            # has been told by email instead.
-            token = new_access_token()
+        # From here on a new registration and an address already on the list
+        # (whose owner the services told) go the same way: the personal link
+        # goes to the address given, never to this browser, so nothing shows
+        # which of the two it was.
+        request.session.cycle_key()
         request.session[CONFIRMATION_SESSION_KEY] = {
             "event": self.event.pk,
-            "token": token,
             "status": result.status,
             "emailed": bool(form.cleaned_data["email"]),
         }
-        request.session.modified = True
         return redirect("participants:registered", slug=self.event.slug)
 
     def render_form(self, form, status=200):
@@ -175,23 +204,17 @@ def _has_messages(request):
     return bool(list(messages.get_messages(request)))
 
 
+@personal_page
 def registered(request, slug):
-    """The page after the public form: the outcome and the personal link to keep."""
+    """The page after the public form: the outcome, and where the personal link is on its way to."""
     event = _published_event(slug)
     confirmation = request.session.get(CONFIRMATION_SESSION_KEY)
     if not confirmation or confirmation["event"] != event.pk:
         return redirect("agenda:event_detail", slug=slug)
-    personal_url = request.build_absolute_uri(
-        reverse("participants:personal_link", kwargs={"token": confirmation["token"]})
-    )
-    return render(
-        request,
-        "participants/registered.html",
-        {"event": event, "confirmation": confirmation, "personal_url": personal_url},
-    )
+    return render(request, "participants/registered.html", {"event": event, "confirmation": confirmation})
 
 
-class MyRegistrationView(View):
+class MyRegistrationView(PersonalPageMixin, View):
     """A person's own page, reached through their personal link."""
 
     def dispatch(self, request, slug):
@@ -203,7 +226,7 @@ class MyRegistrationView(View):
 
     @property
     def is_answering_invitation(self):
-        return self.participant.status in (Status.INVITED, Status.DECLINED, Status.CANCELLED)
+        return self.participant.is_answering_invitation
 
     def can_still_register(self):
         return self.event.registration_state() in (
@@ -219,7 +242,8 @@ class MyRegistrationView(View):
         return self.render_page(self.form_class()(instance=self.participant, event=self.event))
 
     def post(self, request, slug):
-        form = self.form_class()(request.POST, instance=self.participant, event=self.event)
+        # A copy: validating the form writes the submitted values into it.
+        form = self.form_class()(request.POST, instance=copy.copy(self.participant), event=self.event)
         if self.is_answering_invitation and not self.can_still_register():
             messages.error(request, _("Registration for this event is closed."))
             return redirect("participants:my_registration", slug=slug)
@@ -227,12 +251,22 @@ class MyRegistrationView(View):
             return redirect("participants:my_registration", slug=slug)
         if not form.is_valid():
             return self.render_page(form, status=400)
+        if services.new_contact_addresses(self.participant, form.details()) and _too_many(
+            request, "address-change", settings.ADDRESS_CHANGE_RATE_LIMIT, key=self._participant_key
+        ):
+            form.add_error(
+                None, _("You have changed your email address or phone number too often. Please try again in an hour.")
+            )
+            return self.render_page(form, status=429)
         save = services.accept_invitation if self.is_answering_invitation else services.update_details
         try:
-            participant = save(self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE)
+            result = save(self.participant, form.details(), form.consents(), language=request.LANGUAGE_CODE)
         except ValidationError as error:  # the track filled up while the person was typing
             form.add_error(None, error)
             return self.render_page(form, status=400)
+        participant = result.participant
+        for name, address in result.new_addresses.items():
+            messages.info(request, NEW_ADDRESS_MESSAGES[name] % {"address": address})
         if not self.is_answering_invitation:
             messages.success(request, _("Your changes are saved."))
         elif participant.status == Status.REGISTERED:
@@ -240,6 +274,10 @@ class MyRegistrationView(View):
         else:
             messages.warning(request, _("All seats are taken for now: you are on the waiting list."))
         return redirect("participants:my_registration", slug=slug)
+
+    def _participant_key(self, group, request):
+        # Counted per person, across her sessions and connections.
+        return str(self.participant.pk)
 
     def render_page(self, form, status=200):
         # A form that was just submitted is a fresh instance bound to the
@@ -281,7 +319,42 @@ def cancel_registration(request, slug):
     participant = session_participant(request, event)
     if participant is None:
         return _link_problem(request, "no_session", status=403)
-    if participant.status in (Status.REGISTERED, Status.WAITLISTED):
+    if participant.is_signed_up:
         services.cancel(participant)
         messages.success(request, _("Your registration is cancelled."))
     return redirect("participants:my_registration", slug=slug)
+
+
+@require_POST
+@personal_page
+def sign_out(request, slug):
+    """Forget, on this device, every personal link opened on it: a shared phone keeps nothing of her."""
+    event = _published_event(slug)
+    request.session.flush()
+    messages.success(request, _("You are signed out on this device. To come back, open your personal link again."))
+    return redirect(event.get_absolute_url())
+
+
+@require_http_methods(["GET", "POST"])
+@personal_page
+def confirm_address(request, signed):
+    """The link sent to a new email address or phone number: it asks first, and changes the address on a POST.
+
+    Asking first, because mail and messenger apps open links to preview them.
+    """
+    if _too_many(request, "personal-link", settings.PERSONAL_LINK_RATE_LIMIT):
+        return _link_problem(request, "too_many", status=429)
+    outcome = None
+    try:
+        participant, name, address = services.read_address_change(signed)
+        if request.method == "POST":
+            outcome, participant = services.confirm_address_change(signed)
+    except signing.SignatureExpired:
+        return _link_problem(request, "address_expired", status=410)
+    except signing.BadSignature:
+        return _link_problem(request, "invalid", status=404)
+    return render(
+        request,
+        "participants/confirm_address.html",
+        {"event": participant.event, "field": name, "address": address, "outcome": outcome},
+    )

@@ -151,9 +151,9 @@ def test_bulk_invitations_are_written_once_each_and_handed_to_the_workers_in_bat
     invitees = ParticipantFactory.create_batch(120, event=event)
 
     with django_capture_on_commit_callbacks() as callbacks:
-        without_email = participant_services.send_invitations(invitees)
+        sending = participant_services.send_invitations(invitees)
 
-    assert without_email == []
+    assert (len(sending.emailed), sending.by_hand) == (120, [])
     assert Message.objects.filter(event=event, kind=MessageKind.INVITATION, status=MessageStatus.QUEUED).count() == 120
     assert Message.objects.values("participant").distinct().count() == 120
     assert len(callbacks) == 3  # 50 + 50 + 20: one broker message per batch, not per invitation

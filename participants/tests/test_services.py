@@ -159,23 +159,26 @@ def test_accepting_an_invitation_updates_details_and_takes_a_seat():
     assert participant.status_changes.get().from_status == Status.INVITED
 
 
-def test_send_invitation_with_a_new_link_revokes_the_old_one():
+def test_invitation_goes_once_to_invited_people_only():
     participant = ParticipantFactory()
-    old_token = participant.access_token
+    registered = ParticipantFactory(event=participant.event, status=Status.REGISTERED)
 
-    services.send_invitation(participant, new_link=True)
+    first = services.send_invitations([participant, registered])
+    second = services.send_invitations([participant])
     participant.refresh_from_db()
 
-    assert participant.access_token != old_token
+    assert (first.emailed, first.answered) == ([participant], [registered])
+    assert (second.emailed, second.already_invited) == ([], [participant])
     assert participant.invitation_sent_at is not None
     assert participant.messages.get().kind == MessageKind.INVITATION
+    assert not registered.messages.exists()
 
 
 def test_send_invitation_to_someone_without_email_waits_to_be_delivered_by_hand(django_capture_on_commit_callbacks):
     participant = ParticipantFactory(email="", phone="+996555101202", preferred_language="ky")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.send_invitation(participant) is False
+        assert services.send_invitations([participant]).by_hand == [participant]
 
     message = Message.objects.get()
     assert (message.channel, message.to_address, message.status) == (Channel.BY_HAND, "+996555101202", "queued")
