@@ -1,6 +1,7 @@
 """What the organisers' change lists share across apps."""
 
 from django import forms
+from django.contrib import admin
 
 
 class StatusCountsMixin(metaclass=forms.MediaDefiningClass):  # so that its stylesheet joins the admin's own media
@@ -30,3 +31,22 @@ class StatusCountsMixin(metaclass=forms.MediaDefiningClass):  # so that its styl
             }
             for status in self.status_choices
         ]
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Records the application writes (history, answers, versions), shown on their owner's page and never edited there.
+
+    Set `fields`; they are all read-only.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,11 +1,17 @@
+from dataclasses import asdict
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -15,13 +21,12 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Event, Track
-from dialogue_event.admin import StatusCountsMixin
+from dialogue_event.admin import ReadOnlyTabularInline, StatusCountsMixin
 from messaging.admin import MessageInline
 from messaging.services import personal_link as personal_link_url
 
 from . import services
 from .models import (
-    SEAT_HOLDING,
     Category,
     Consent,
     ConsentMethod,
@@ -32,8 +37,8 @@ from .models import (
     StatusChange,
 )
 from .forms import ContactFieldsMixin
-from .resources import CSV, XLSX, ParticipantResource
-from .validators import normalise_phone, validate_person_name
+from .resources import CSV, XLSX, ImportCSV, ImportXLSX, ParticipantResource, UnreadableList
+from .validators import ControlCharactersRefused, normalise_phone, validate_person_name
 
 NAME_IN_EVERY_LANGUAGE = tuple(build_localized_fieldname("name", language) for language, _name in settings.LANGUAGES)
 
@@ -89,12 +94,33 @@ class ParticipantImportForm(ImportForm):
     )
     field_order = ["event", "resource", "import_file", "format"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = _(
+            "An Excel file (xlsx) or a CSV file (UTF-8 or Windows-1251) of at most %(rows)s people and %(limit)s MB. "
+            "The columns are recognised by the names people give them in Kyrgyz, Russian or English, such as "
+            "Аты-жөнү, ФИО, Тел., Организация, Район."
+        ) % {"rows": settings.PARTICIPANT_IMPORT_MAX_ROWS, "limit": settings.PARTICIPANT_IMPORT_MAX_MEGABYTES}
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        limit = settings.PARTICIPANT_IMPORT_MAX_MEGABYTES
+        if import_file.size > limit * 1024 * 1024:
+            raise ValidationError(
+                _(
+                    "This file is larger than %(limit)s MB. A list of %(rows)s people takes far less: save only "
+                    "the sheet with the list, without pictures, or split the list into several files."
+                )
+                % {"limit": limit, "rows": settings.PARTICIPANT_IMPORT_MAX_ROWS}
+            )
+        return import_file
+
 
 class ParticipantConfirmImportForm(ConfirmImportForm):
     event = forms.ModelChoiceField(queryset=Event.objects.all(), widget=forms.HiddenInput)
 
 
-class ParticipantAdminForm(ContactFieldsMixin, forms.ModelForm):
+class ParticipantAdminForm(ControlCharactersRefused, ContactFieldsMixin, forms.ModelForm):
     """The organisers' form, held to the same rules for names, phones and emails as the public one."""
 
     class Meta:
@@ -103,10 +129,15 @@ class ParticipantAdminForm(ContactFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["full_name"].validators.append(validate_person_name)
-        self.fields["badge_name"].validators.append(validate_person_name)
+        # A page only to view (an erased person's row, a user who may only
+        # view) makes the form without the fields it shows read-only.
+        for name in ("full_name", "badge_name"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_person_name)
         for name in ("category", "track"):
-            field = self.fields[name]
+            field = self.fields.get(name)
+            if field is None:
+                continue
             if self.instance.event_id:
                 field.queryset = field.queryset.filter(event=self.instance.event_id)
             else:
@@ -126,18 +157,9 @@ class ParticipantAdminForm(ContactFieldsMixin, forms.ModelForm):
         return cleaned_data
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyTabularInline):
     model = StatusChange
-    extra = 0
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ConsentInline(admin.TabularInline):
@@ -188,12 +210,20 @@ class EventScopedFilter(admin.RelatedFieldListFilter):
         return [(option.pk, f"{option} ({option.event})") for option in options]
 
 
+def _names(participants):
+    return ", ".join(participant.full_name for participant in participants)
+
+
 @admin.register(Participant)
 class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
     status_choices = Status
     form = ParticipantAdminForm
     resource_classes = [ParticipantResource]
     formats = [CSV, XLSX]
+    # In the same order: the import form names a format by its position.
+    import_formats = [ImportCSV, ImportXLSX]
+    # Each imported person's history already says who imported them, and when.
+    skip_admin_log = True
     import_form_class = ParticipantImportForm
     confirm_form_class = ParticipantConfirmImportForm
     import_export_change_list_template = "admin/participants/participant/change_list.html"
@@ -230,7 +260,14 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
     search_fields = ("full_name", "email", "phone", "organisation")
     list_select_related = ("event", "category", "track", "district__region")
     list_per_page = 50
-    actions = ["send_invitations", "send_invitations_with_new_link", "mark_declined", "mark_attended"]
+    actions = [
+        "send_invitations",
+        "replace_personal_links",
+        "mark_declined",
+        "mark_attended",
+        "export_personal_data",
+        "erase_personal_data",
+    ]
 
     fieldsets = (
         (None, {"fields": ("event",)}),
@@ -364,7 +401,7 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
         if event_id is None:
             return []
         tracks = Track.objects.filter(event=event_id).annotate(
-            taken=Count("participants", filter=Q(participants__status__in=SEAT_HOLDING))
+            taken=Count("participants", filter=Q(participants__status__in=Status.SEAT_HOLDING))
         )
         return [
             {
@@ -428,6 +465,18 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
             initial["event"] = import_form.cleaned_data["event"].pk
         return initial
 
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, UnreadableList):
+            form.add_error("import_file", str(error))
+        else:
+            form.add_error(
+                "import_file",
+                gettext(
+                    "This file could not be read. Check that the format chosen below is the file's: “csv” for a "
+                    "text file, “xlsx” for an Excel file."
+                ),
+            )
+
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row that fails at the confirmation (somebody
         # registered with the same phone since the preview) must not leave the
@@ -462,43 +511,19 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
 
     @admin.action(description=_("Send invitations"), permissions=["change"])
     def send_invitations(self, request, queryset):
-        self._send_invitations(request, queryset, new_link=False)
-
-    @admin.action(description=_("Send invitations again with a new link"), permissions=["change"])
-    def send_invitations_with_new_link(self, request, queryset):
-        self._send_invitations(request, queryset, new_link=True)
-
-    def _send_invitations(self, request, queryset, *, new_link):
-        # An invitation asks the person to accept or decline: it means nothing
-        # to someone who already answered.
-        invitees = queryset.filter(status=Status.INVITED)
-        answered = queryset.count() - invitees.count()
-        already_invited = 0
-        if not new_link:
-            # The same link is never emailed twice, so counting these people
-            # as emailed again would be untrue.
-            already_invited = invitees.filter(invitation_sent_at__isnull=False).count()
-            invitees = invitees.filter(invitation_sent_at__isnull=True)
-        invited = list(invitees)
-        without_email = services.send_invitations(invited, new_link=new_link)
-        emailed = len(invited) - len(without_email)
-        if new_link:
-            sent = ngettext(
-                "%(count)d invitation with a new personal link is on its way by email; "
-                "the old link no longer works.",
-                "%(count)d invitations with new personal links are on their way by email; "
-                "the old links no longer work.",
-                emailed,
+        sending = services.send_invitations(queryset)
+        if sending.emailed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invitation is on its way by email.",
+                    "%(count)d invitations are on their way by email.",
+                    len(sending.emailed),
+                )
+                % {"count": len(sending.emailed)},
+                messages.SUCCESS,
             )
-        else:
-            sent = ngettext(
-                "%(count)d invitation is on its way by email.",
-                "%(count)d invitations are on their way by email.",
-                emailed,
-            )
-        if emailed:
-            self.message_user(request, sent % {"count": emailed}, messages.SUCCESS)
-        if without_email:
+        if sending.by_hand:
             self.message_user(
                 request,
                 ngettext(
@@ -506,33 +531,66 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
                     "the messages to deliver by hand, ready to copy into WhatsApp or an SMS: %(names)s.",
                     "%(count)d people have no email address: their invitations, with the personal links, wait "
                     "in the messages to deliver by hand, ready to copy into WhatsApp or an SMS: %(names)s.",
-                    len(without_email),
+                    len(sending.by_hand),
                 )
-                % {"count": len(without_email), "names": ", ".join(p.full_name for p in without_email)},
+                % {"count": len(sending.by_hand), "names": _names(sending.by_hand)},
                 messages.WARNING,
             )
-        if already_invited:
+        if sending.already_invited:
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d selected person had already been sent an invitation. To send another, use "
-                    "“Send invitations again with a new link”.",
-                    "%(count)d selected people had already been sent an invitation. To send another, use "
-                    "“Send invitations again with a new link”.",
-                    already_invited,
+                gettext(
+                    "Left out, as they were already sent an invitation (to send another, use “Replace the "
+                    "personal link and send it”): %(count)d."
                 )
-                % {"count": already_invited},
+                % {"count": len(sending.already_invited)},
                 messages.INFO,
             )
-        if answered:
+        if sending.answered:
             self.message_user(
                 request,
                 ngettext(
                     "%(count)d selected person was left out: they are no longer at the “Invited” stage.",
                     "%(count)d selected people were left out: they are no longer at the “Invited” stage.",
-                    answered,
+                    len(sending.answered),
                 )
-                % {"count": answered},
+                % {"count": len(sending.answered)},
+                messages.INFO,
+            )
+
+    @admin.action(description=_("Replace the personal link and send it"), permissions=["manage_people"])
+    def replace_personal_links(self, request, queryset):
+        sending = services.replace_personal_links(queryset)
+        replaced = len(sending.emailed) + len(sending.by_hand) + len(sending.not_invited_yet)
+        self.message_user(
+            request,
+            gettext("Personal links replaced: %(count)d. The old links no longer work, not even on pages already open.")
+            % {"count": replaced},
+            messages.SUCCESS,
+        )
+        if sending.emailed:
+            self.message_user(
+                request,
+                gettext("New links on their way by email: %(count)d.") % {"count": len(sending.emailed)},
+                messages.SUCCESS,
+            )
+        if sending.by_hand:
+            self.message_user(
+                request,
+                gettext(
+                    "New links waiting in the messages to deliver by hand, ready to copy into WhatsApp or an SMS "
+                    "(no email address): %(names)s."
+                )
+                % {"names": _names(sending.by_hand)},
+                messages.WARNING,
+            )
+        if sending.not_invited_yet:
+            self.message_user(
+                request,
+                gettext(
+                    "Not sent, as their invitation has not gone out yet (it will carry the new link): %(names)s."
+                )
+                % {"names": _names(sending.not_invited_yet)},
                 messages.INFO,
             )
 
@@ -584,3 +642,119 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
         self.message_user(request, done(len(to_change)) % {"count": len(to_change)}, messages.SUCCESS)
         if left_alone:
             self.message_user(request, skipped(left_alone) % {"count": left_alone}, messages.INFO)
+
+    # A person's rights over her data: export and erasure, for organisers only.
+
+    def has_manage_people_permission(self, request):
+        return request.user.has_perm("participants.manage_people")
+
+    def has_change_permission(self, request, obj=None):
+        # An erased person's row holds only what is counted: nothing to edit.
+        if obj is not None and obj.erased_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and obj.erased_at is not None:
+            kept = [name for name in services.KEPT_WHEN_ERASED if name != "id"]
+            return [(None, {"fields": [*kept, "erased_at", "erased_by"]})]
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is not None and obj.erased_at is not None else super().get_inlines(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/personal-data/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="participants_participant_personal_data",
+            ),
+            path(
+                "<path:object_id>/erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="participants_participant_erase",
+            ),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.has_manage_people_permission(request):
+            extra_context = {**(extra_context or {}), "may_manage_people": True}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _person(self, request, object_id):
+        if not self.has_manage_people_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Participant.objects.select_related("event"), pk=object_id)
+
+    def personal_data_view(self, request, object_id):
+        """Everything held about her, in her language: a page to print or save, or (?format=json) a file."""
+        participant = self._person(request, object_id)
+        data = services.personal_data(participant)
+        if request.GET.get("format") == "json":
+            response = JsonResponse(asdict(data), json_dumps_params={"ensure_ascii": False, "indent": 2})
+            response["Content-Disposition"] = f'attachment; filename="personal-data-{participant.pk}.json"'
+            return response
+        with translation.override(data.language):
+            return TemplateResponse(
+                request,
+                "participants/personal_data/export.html",
+                {"data": data, "json_url": "?format=json", "participant": participant},
+            ).render()
+
+    def erase_view(self, request, object_id):
+        participant = self._person(request, object_id)
+        if request.method == "POST":
+            self._erase(request, [participant])
+            return redirect("admin:participants_participant_change", participant.pk)
+        return self._confirm_erasure(request, [participant], action=None)
+
+    @admin.action(description=_("Export personal data"), permissions=["manage_people"])
+    def export_personal_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select one person to export her data."), messages.WARNING)
+            return None
+        return redirect("admin:participants_participant_personal_data", queryset.get().pk)
+
+    @admin.action(description=_("Erase personal data"), permissions=["manage_people"])
+    def erase_personal_data(self, request, queryset):
+        people = list(queryset.select_related("event"))
+        if request.POST.get("post") == "yes":
+            self._erase(request, people)
+            return None
+        return self._confirm_erasure(request, people, action="erase_personal_data")
+
+    def _confirm_erasure(self, request, people, *, action):
+        """The "are you sure?" page: what goes and what stays, for each person."""
+        return TemplateResponse(
+            request,
+            "participants/personal_data/erase_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Erase personal data"),
+                "opts": self.model._meta,
+                "people": [(participant, services.erasure_plan(participant)) for participant in people],
+                "action": action,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _erase(self, request, people):
+        erased = [
+            participant
+            for participant in people
+            if not services.erase_personal_data(participant, by=request.user).already_erased
+        ]
+        # Counts rather than sentences with plurals: the same words fit one person and many.
+        self.message_user(
+            request,
+            gettext("Personal data erased: %(count)d. Only the anonymous counts of the reports remain.")
+            % {"count": len(erased)},
+            messages.SUCCESS,
+        )
+        if len(erased) < len(people):
+            self.message_user(
+                request,
+                gettext("Already erased before, left as they were: %(count)d.") % {"count": len(people) - len(erased)},
+                messages.INFO,
+            )

@@ -4,19 +4,31 @@ Views, admin actions, tasks and tests all go through these, so that a seat is
 counted, a waitlist promoted and an email owed the same way whoever acts.
 """
 
+import copy
+import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.db.models.functions import Lower
-from django.utils import timezone
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Lower, Replace
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agenda.models import Event, Track
-from messaging.models import MessageKind
+from messaging.models import Message, MessageKind
 from messaging.services import queue_message, queue_messages
+from recommendations.models import Endorsement, FormDraft, OutcomeDocument, Quote, Recommendation, SessionReport
+from recommendations.services import erase_name_from_published_versions
+from recommendations.services import published_versions_naming as outcome_versions_naming
 
 from .models import (
     Category,
@@ -26,6 +38,7 @@ from .models import (
     Source,
     Status,
     StatusChange,
+    Visibility,
     new_access_token,
 )
 
@@ -87,7 +100,7 @@ def change_status(participant, new_status, *, by=None, note=""):
         participant=participant, from_status=participant.status, to_status=new_status, changed_by=by, note=note
     )
     participant.status = new_status
-    if new_status in (Status.REGISTERED, Status.WAITLISTED) and participant.registered_at is None:
+    if new_status in Status.SIGNED_UP and participant.registered_at is None:
         participant.registered_at = timezone.now()
     participant.save()
 
@@ -95,6 +108,15 @@ def change_status(participant, new_status, *, by=None, note=""):
 def record_added(participant, *, by=None, how):
     """The first line of a person's history: how they came onto the list, and in which status."""
     StatusChange.objects.create(participant=participant, to_status=participant.status, changed_by=by, note=how)
+
+
+def add_imported(participants, *, by=None):
+    """Save the people of an invitee list, checked beforehand, each with the first line of their history."""
+    Participant.objects.bulk_create(participants)
+    StatusChange.objects.bulk_create(
+        StatusChange(participant=participant, to_status=participant.status, changed_by=by, note="imported from a list")
+        for participant in participants
+    )
 
 
 def record_consents(participant, answers, *, language, method=ConsentMethod.WEB_FORM, by=None, earlier=None):
@@ -180,6 +202,18 @@ def _find_existing(event, email, phone):
     return Participant.objects.annotate(email_lower=Lower("email")).filter(taken, event=event).order_by().first()
 
 
+def _is_same_submission(participant, event, details):
+    return participant.event_id == event.pk and all(
+        getattr(participant, name) == value for name, value in details.items()
+    )
+
+
+def _tell_owner_of_taken_address(owner):
+    # One notice an hour at most, however often the address is tried.
+    hour = timezone.now().strftime("%Y%m%d%H")
+    queue_message(owner, MessageKind.ALREADY_REGISTERED, key=f"already_registered:{owner.pk}:{hour}")
+
+
 def _message_for_status(participant):
     kind = MessageKind.CONFIRMATION if participant.status == Status.REGISTERED else MessageKind.WAITLISTED
     queue_message(participant, kind)
@@ -190,15 +224,19 @@ def register(event, details, consents, *, language, submission_key=None):
     """Register somebody through the public form: a seat, or the waiting list when the event is full."""
     event = _lock_event(event)
     if submission_key and (repeat := Participant.objects.filter(submission_key=submission_key).first()):
-        return RegistrationResult(participant=repeat, status=repeat.status, is_repeat_submission=True)
+        if _is_same_submission(repeat, event, details):
+            return RegistrationResult(participant=repeat, status=repeat.status, is_repeat_submission=True)
+        # The key of another person's form (a page kept in a shared browser,
+        # sent again with other details) answers only for that form: this one
+        # is taken on its own, without the key.
+        submission_key = None
     check_track_place(details.get("track"))
 
     existing = _find_existing(event, details.get("email", ""), details.get("phone", ""))
     if existing is not None:
         # Tell the owner, never the person at the form: the answer must not
-        # reveal who is registered. One notice an hour at most.
-        hour = timezone.now().strftime("%Y%m%d%H")
-        queue_message(existing, MessageKind.ALREADY_REGISTERED, key=f"already_registered:{existing.pk}:{hour}")
+        # reveal who is registered.
+        _tell_owner_of_taken_address(existing)
         return RegistrationResult(participant=None, status=_seat_status(event))
 
     status = _seat_status(event)
@@ -216,20 +254,29 @@ def register(event, details, consents, *, language, submission_key=None):
     return RegistrationResult(participant=participant, status=status)
 
 
+@dataclass
+class DetailsResult:
+    """What a person's own page saved.
+
+    `new_addresses` ({"email": ..., "phone": ...}) are not saved yet: each
+    waits for the link sent to it (see request_address_change).
+    """
+
+    participant: Participant
+    new_addresses: dict
+
+
 @transaction.atomic
 def accept_invitation(participant, details, consents, *, language):
     """An invited person accepts: their details are updated and they take a seat or join the waiting list."""
     event = _lock_event(participant.event)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_track_place(details.get("track"), participant=participant)
-    for field, value in details.items():
-        setattr(participant, field, value)
-    participant.save()
-    record_consents(participant, consents, language=language)
-    if participant.status in (Status.INVITED, Status.DECLINED, Status.CANCELLED):
+    result = _save_own_details(participant, details, consents, language)
+    if participant.is_answering_invitation:
         change_status(participant, _seat_status(event), note="accepted the invitation")
         _message_for_status(participant)
-    return participant
+    return result
 
 
 @transaction.atomic
@@ -237,11 +284,116 @@ def update_details(participant, details, consents, *, language):
     """A registered person changes their details or needs through their personal page."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_track_place(details.get("track"), participant=participant)
-    for field, value in details.items():
-        setattr(participant, field, value)
+    return _save_own_details(participant, details, consents, language)
+
+
+# Her ways to be reached. A new one is hers only once she opens the link
+# sent to it, so that her page never says whether it belongs to somebody else.
+CONTACT_FIELDS = ("email", "phone")
+ADDRESS_CHANGE_SALT = "participants.address-change"
+ADDRESS_CHANGE_MAX_AGE = datetime.timedelta(days=7)
+
+
+class AddressChangeOutcome(models.TextChoices):
+    CONFIRMED = "confirmed"
+    # Somebody else's since the link was sent.
+    TAKEN = "taken"
+
+
+def new_contact_addresses(participant, details):
+    """The email address and phone number given on her own page that differ from those on record."""
+    return {
+        name: details[name]
+        for name in CONTACT_FIELDS
+        if details.get(name) and details[name].lower() != getattr(participant, name).lower()
+    }
+
+
+def request_address_change(participant, name, address):
+    """Send a link to her new email address or phone number; opening it makes the address hers.
+
+    Her page says the same whoever owns the address: when it is already on
+    the event's list, its owner gets the notice a taken address gets on the
+    public form, and nothing changes.
+    """
+    email, phone = (address, "") if name == "email" else ("", address)
+    owner = _find_existing(participant.event, email, phone)
+    if owner is not None:
+        if owner.pk != participant.pk:
+            _tell_owner_of_taken_address(owner)
+        return
+    signed = signing.dumps(
+        {"participant": participant.pk, "field": name, "address": address, "link": _link_digest(participant)},
+        salt=ADDRESS_CHANGE_SALT,
+        compress=True,
+    )
+    with translation.override(participant.site_language):
+        confirm_url = settings.SITE_URL + reverse("participants:confirm_address", kwargs={"signed": signed})
+    # The outbox writes to a participant's email address or, without one,
+    # lists the message to deliver by hand to her phone: a copy carrying
+    # only the new address sends it there and nowhere else.
+    recipient = copy.copy(participant)
+    recipient.email, recipient.phone = email, phone
+    hour = timezone.now().strftime("%Y%m%d%H")
+    queue_message(
+        recipient,
+        MessageKind.ADDRESS_CHANGE,
+        key=f"address_change:{participant.pk}:{_digest(address)}:{hour}",
+        # In place of her personal link, which must not reach an address she may have mistyped.
+        extra_context={"personal_link": confirm_url, "address": address, "button_label": gettext_lazy("Confirm")},
+    )
+
+
+def read_address_change(signed):
+    """The participant, field and address a confirmation link is for.
+
+    Raises signing.SignatureExpired for an old link and signing.BadSignature
+    for a tampered one or one whose personal link was replaced since.
+    """
+    return _address_change(signed, Participant.objects.all())
+
+
+def _address_change(signed, participants):
+    change = signing.loads(signed, salt=ADDRESS_CHANGE_SALT, max_age=ADDRESS_CHANGE_MAX_AGE)
+    participant = participants.select_related("event").filter(pk=change["participant"]).first()
+    if participant is None or _link_digest(participant) != change["link"]:
+        raise signing.BadSignature("The personal link was replaced since.")
+    return participant, change["field"], change["address"]
+
+
+@transaction.atomic
+def confirm_address_change(signed):
+    """Make the new address of a confirmation link hers (see read_address_change for its errors)."""
+    participant, name, address = _address_change(signed, Participant.objects.select_for_update(of=("self",)))
+    if getattr(participant, name) == address:
+        return AddressChangeOutcome.CONFIRMED, participant
+    email, phone = (address, "") if name == "email" else ("", address)
+    if _find_existing(participant.event, email, phone) is not None:
+        return AddressChangeOutcome.TAKEN, participant
+    setattr(participant, name, address)
+    try:
+        with transaction.atomic():
+            participant.save(update_fields=[name, "updated_at"])
+    except IntegrityError:  # taken by a registration at this very moment
+        return AddressChangeOutcome.TAKEN, participant
+    return AddressChangeOutcome.CONFIRMED, participant
+
+
+def _save_own_details(participant, details, consents, language):
+    new_addresses = new_contact_addresses(participant, details)
+    for name, value in details.items():
+        if name not in CONTACT_FIELDS:
+            setattr(participant, name, value)
+    for name in CONTACT_FIELDS:
+        # Taking an address away is saved at once, as long as one is left to reach her.
+        others = [getattr(participant, other) for other in CONTACT_FIELDS if other != name]
+        if name in details and not details[name] and any(others):
+            setattr(participant, name, "")
     participant.save()
     record_consents(participant, consents, language=language)
-    return participant
+    for name, address in new_addresses.items():
+        request_address_change(participant, name, address)
+    return DetailsResult(participant=participant, new_addresses=new_addresses)
 
 
 @transaction.atomic
@@ -264,7 +416,7 @@ def cancel(participant, *, by=None):
     """A registered or waitlisted person cancels; the seat goes to the first person waiting."""
     _lock_event(participant.event)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if participant.status not in (Status.REGISTERED, Status.WAITLISTED):
+    if not participant.is_signed_up:
         return participant
     held_seat = participant.holds_seat
     change_status(participant, Status.CANCELLED, by=by)
@@ -289,54 +441,116 @@ def promote_from_waitlist(event):
     return promoted
 
 
-# Invitations written per transaction: the first ones are on their way while
-# the rest are written, and no row stays locked for long.
-INVITATIONS_PER_TRANSACTION = 200
+# Rows written per transaction: the first messages are on their way while the
+# rest are written, and no row stays locked for long.
+PEOPLE_PER_TRANSACTION = 200
 
 
-def send_invitation(participant, *, new_link=False):
-    """Invite one person (see send_invitations). True when the invitation goes by email."""
-    return not send_invitations([participant], new_link=new_link)
+@dataclass
+class Sending:
+    """What a send to a list of people came to, for telling the organisers.
 
-
-def send_invitations(participants, *, new_link=False):
-    """Invite these people; with new_link, their old personal links stop working first.
-
-    Returns those without an email address: their invitations wait in the
+    `by_hand` are those without an email address: their messages wait in the
     messages to deliver by hand.
     """
-    participants = list(participants)
-    without_email = []
-    for start in range(0, len(participants), INVITATIONS_PER_TRANSACTION):
-        without_email += _send_invitations_part(participants[start : start + INVITATIONS_PER_TRANSACTION], new_link)
-    return without_email
+
+    emailed: list = field(default_factory=list)
+    by_hand: list = field(default_factory=list)
+    # Left out of invitations: already sent one, or no longer at the "Invited" stage.
+    already_invited: list = field(default_factory=list)
+    answered: list = field(default_factory=list)
+    # Given a new link but sent nothing: their invitation will carry it.
+    not_invited_yet: list = field(default_factory=list)
+
+    def sort_by_channel(self, recipients):
+        for recipient in recipients:
+            (self.emailed if recipient.email else self.by_hand).append(recipient)
+
+
+def send_invitations(participants):
+    """Invite those of these people who may be invited; returns a Sending.
+
+    An invitation asks her to accept or decline: it means nothing to someone
+    who already answered. Nor is the same link sent twice: to send another,
+    replace_personal_links.
+    """
+    return _in_parts(participants, _send_invitations_part)
+
+
+def replace_personal_links(participants):
+    """Give each of these people a new personal link, whatever her status, and send it to her; returns a Sending.
+
+    The old link stops working at once, and so do the pages already opened
+    with it. An invited person who was never sent her invitation is sent
+    nothing: the invitation will carry the new link.
+    """
+    return _in_parts(participants, _replace_links_part)
+
+
+def _in_parts(participants, send_part):
+    pks = [participant.pk for participant in participants]
+    sending = Sending()
+    for start in range(0, len(pks), PEOPLE_PER_TRANSACTION):
+        send_part(pks[start : start + PEOPLE_PER_TRANSACTION], sending)
+    return sending
+
+
+def _locked(pks):
+    # The event comes along: the messages' text names it. Only the
+    # participants' rows are locked, in one order, so two sends never deadlock.
+    return list(
+        Participant.objects.select_for_update(of=("self",)).select_related("event").filter(pk__in=pks).order_by("pk")
+    )
 
 
 @transaction.atomic
-def _send_invitations_part(participants, new_link):
-    # The event comes along: the invitation's text names it. Only the
-    # participants' rows are locked, in one order, so two sends never deadlock.
-    invitees = list(
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .filter(pk__in=[participant.pk for participant in participants])
-        .order_by("pk")
-    )
+def _send_invitations_part(pks, sending):
+    invitees = []
+    for participant in _locked(pks):
+        if participant.status != Status.INVITED:
+            sending.answered.append(participant)
+        elif participant.invitation_sent_at is not None:
+            sending.already_invited.append(participant)
+        else:
+            invitees.append(participant)
     now = timezone.now()
     for invitee in invitees:
-        if new_link:
-            invitee.access_token = new_access_token()
         invitee.invitation_sent_at = invitee.updated_at = now
-    Participant.objects.bulk_update(invitees, ["access_token", "invitation_sent_at", "updated_at"])
+    Participant.objects.bulk_update(invitees, ["invitation_sent_at", "updated_at"])
     queue_messages(invitees, MessageKind.INVITATION, key=_invitation_key)
-    return [invitee for invitee in invitees if not invitee.email]
+    sending.sort_by_channel(invitees)
+
+
+@transaction.atomic
+def _replace_links_part(pks, sending):
+    people = _locked(pks)
+    now = timezone.now()
+    for participant in people:
+        participant.access_token = new_access_token()
+        participant.updated_at = now
+    Participant.objects.bulk_update(people, ["access_token", "updated_at"])
+    # Still to answer: her invitation again, with the new link.
+    invitees = [p for p in people if p.status == Status.INVITED and p.invitation_sent_at is not None]
+    others = [p for p in people if p.status != Status.INVITED]
+    sending.not_invited_yet += [p for p in people if p.status == Status.INVITED and p.invitation_sent_at is None]
+    queue_messages(invitees, MessageKind.INVITATION, key=_invitation_key)
+    queue_messages(others, MessageKind.NEW_LINK, key=lambda p: f"new_link:{p.pk}:{_link_digest(p)}")
+    sending.sort_by_channel(invitees + others)
 
 
 def _invitation_key(participant):
-    # One invitation per link; the key names the link by a digest, as the
-    # outbox's keys are not secret.
-    link = hashlib.sha256(participant.access_token.encode()).hexdigest()[:16]
-    return f"invitation:{participant.pk}:{link}"
+    # One invitation per link.
+    return f"invitation:{participant.pk}:{_link_digest(participant)}"
+
+
+def _link_digest(participant):
+    # The outbox's keys and the confirmation links name a personal link by
+    # a digest: neither is secret.
+    return _digest(participant.access_token)
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @transaction.atomic
@@ -345,3 +559,286 @@ def mark_attended(participant, *, by=None):
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     change_status(participant, Status.ATTENDED, by=by, note="checked in")
     return participant
+
+
+# A person's rights over her data (Kyrgyz Law No. 58 asks for an answer within
+# a week): organisers export everything held about her, and erase it. Erasing
+# keeps her row, anonymous, because the reports count people by gender, age
+# band, category, district, track and status; everything else about her goes.
+KEPT_WHEN_ERASED = ("id", "event", "status", "source", "gender", "age_band", "category", "district", "track", "created_at")
+# Fields of the record that are not information about her: the key of her
+# personal link is a password, and the erasure's own record is the organisers'.
+NOT_EXPORTED = frozenset({"id", "access_token", "submission_key", "erased_at", "erased_by"})
+
+
+@dataclass
+class DataTable:
+    title: str
+    headers: list
+    rows: list
+
+
+@dataclass
+class PersonalData:
+    """Everything held about one person, as text in her language, ready for a page or a file."""
+
+    name: str
+    event: str
+    language: str
+    generated_at: str
+    details: list  # (label, value) pairs
+    tables: list  # DataTable
+
+
+def _shown(instance, field_name):
+    model_field = instance._meta.get_field(field_name)
+    value = getattr(instance, field_name)
+    if model_field.choices:
+        value = getattr(instance, f"get_{field_name}_display")()
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return str(value)
+
+
+def _table(title, queryset, field_names, extra=()):
+    """A table of records; `extra` adds (header, function of the record) columns after the fields."""
+    model = queryset.model
+    headers = [str(model._meta.get_field(name).verbose_name) for name in field_names]
+    headers += [str(header) for header, _value in extra]
+    rows = [
+        [_shown(record, name) for name in field_names] + [value(record) for _header, value in extra] for record in queryset
+    ]
+    return DataTable(title=str(title), headers=headers, rows=rows)
+
+
+def personal_data(participant):
+    """Everything held about a person, in her language: her record, consents, history, messages, quotes, endorsements."""
+    language = participant.site_language
+    with translation.override(language):
+        details = [
+            (str(model_field.verbose_name), _shown(participant, model_field.name))
+            for model_field in Participant._meta.concrete_fields
+            if model_field.name not in NOT_EXPORTED
+        ]
+        tables = [
+            _table(
+                _("Consents"),
+                participant.consents.order_by("recorded_at", "pk"),
+                ["kind", "given", "text_version", "language", "method", "recorded_at"],
+            ),
+            _table(
+                _("History"),
+                participant.status_changes.order_by("changed_at", "pk"),
+                ["changed_at", "from_status", "to_status", "note"],
+            ),
+            _table(
+                _("Messages"),
+                participant.messages.order_by("created_at", "pk"),
+                ["created_at", "kind", "channel", "to_address", "status", "sent_at", "subject", "body_text"],
+            ),
+            _table(
+                _("Quotes"),
+                participant.quotes.select_related("report__session").order_by("created_at", "pk"),
+                ["created_at", "language", "text"],
+                extra=[(_("session"), lambda quote: quote.report.session.title)],
+            ),
+            _table(
+                _("Responses to recommendations"),
+                participant.endorsements.select_related("recommendation").order_by("created_at", "pk"),
+                ["updated_at", "endorses", "comment"],
+                extra=[(_("recommendation"), lambda endorsement: endorsement.recommendation.text_in(language))],
+            ),
+        ]
+        return PersonalData(
+            name=str(participant),
+            event=str(participant.event),
+            language=language,
+            generated_at=date_format(timezone.localtime(), "DATETIME_FORMAT"),
+            details=details,
+            tables=tables,
+        )
+
+
+@dataclass
+class Erasure:
+    """What erasing a person removes (or removed) besides her details: how many of each kind of record, by label."""
+
+    removed: dict
+    # Her seat or place on the waiting list, given up because the event is still ahead.
+    cancels_registration: bool = False
+    already_erased: bool = False
+
+
+def _identifiers(participant):
+    # Too short a phone fragment or name would match other people's text.
+    values = (participant.full_name, participant.badge_name, participant.email, participant.phone)
+    return [value for value in values if len(value) >= 4]
+
+
+def _mentioning(queryset, text_field, identifiers):
+    condition = Q()
+    for identifier in identifiers:
+        condition |= Q(**{f"{text_field}__icontains": identifier})
+    return queryset.filter(condition) if condition else queryset.none()
+
+
+def _drafts_mentioning(participant):
+    # Half-typed reports are kept as JSON; its text shows names as typed.
+    drafts = FormDraft.objects.annotate(typed=Cast("data", models.TextField()))
+    return _mentioning(drafts, "typed", _identifiers(participant))
+
+
+def _outcome_documents_quoting(participant):
+    # Only quotes name a person in an outcome document (its figures are
+    # counts); a file prepared while she was quoted must be prepared again.
+    if not participant.quotes.exists():
+        return OutcomeDocument.objects.none()
+    return OutcomeDocument.objects.filter(event=participant.event_id)
+
+
+# Where others' words may name her: what facilitators wrote of a session and
+# the recommendations, with every earlier version of them.
+NAME_ERASED = "[…]"
+TEXTS_BY_OTHERS = [
+    (SessionReport, ["key_points"]),
+    (
+        Recommendation,
+        ["text", "translation_en", "translation_ru", "translation_ky", "measure", "indicator", "not_retained_reason"],
+    ),
+]
+
+
+def _is_searchable(participant):
+    # A name this short would match other words.
+    return len(participant.full_name) >= 4
+
+
+def _texts_naming(participant):
+    """(queryset, text fields) of the records of her event whose texts, or earlier versions, name her."""
+    if not _is_searchable(participant):
+        return []
+    found = []
+    for model, fields in TEXTS_BY_OTHERS:
+        naming = Q()
+        for name in fields:
+            naming |= Q(**{f"{name}__contains": participant.full_name})
+        for manager in (model.objects, model.history):
+            found.append((manager.filter(naming, session__event=participant.event_id), fields))
+    return found
+
+
+def erasure_plan(participant, *, now=None):
+    """What erase_personal_data would remove, for the organiser's "are you sure?" page."""
+    now = now or timezone.now()
+    removed = {
+        _("consents"): participant.consents.count(),
+        _("steps of her history"): participant.status_changes.count(),
+        _("messages to her"): participant.messages.count(),
+        _("quotes, with their earlier versions"): participant.quotes.count(),
+        _("comments on recommendations"): participant.endorsements.exclude(comment="").count(),
+        _("unsaved forms mentioning her"): _drafts_mentioning(participant).count(),
+        _("outcome documents that quote her (prepare them again)"): _outcome_documents_quoting(participant).count(),
+        _("session reports and recommendations, or earlier versions of them, that name her (the name becomes […])"): sum(
+            texts.count() for texts, _fields in _texts_naming(participant)
+        ),
+        _("published versions of the outcome that name her (the name becomes […])"): (
+            outcome_versions_naming(participant.event, participant.full_name).count() if _is_searchable(participant) else 0
+        ),
+    }
+    cancels = participant.erased_at is None and participant.event.ends_at > now and (
+        participant.is_signed_up or participant.status == Status.INVITED
+    )
+    return Erasure(
+        removed={label: count for label, count in removed.items() if count},
+        cancels_registration=cancels,
+        already_erased=participant.erased_at is not None,
+    )
+
+
+@transaction.atomic
+def erase_personal_data(participant, *, by=None, now=None):
+    """Erase everything held about a person but what the reports count. Safe to call twice.
+
+    Before the event, her seat or place on the waiting list is given up first
+    (the next person waiting takes the seat). Returns the Erasure it carried out.
+    """
+    now = now or timezone.now()
+    _lock_event(participant.event)
+    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if participant.erased_at is not None:
+        return Erasure(removed={}, already_erased=True)
+    plan = erasure_plan(participant, now=now)
+    if plan.cancels_registration:
+        held_seat = participant.holds_seat
+        change_status(participant, Status.DECLINED if participant.status == Status.INVITED else Status.CANCELLED, by=by)
+        if held_seat:
+            promote_from_waitlist(participant.event)
+
+    identifiers = _identifiers(participant)
+    _outcome_documents_quoting(participant).delete()  # their files go with them (post_delete)
+    _drafts_mentioning(participant).delete()
+    for texts, fields in _texts_naming(participant):
+        texts.update(**{name: Replace(name, Value(participant.full_name), Value(NAME_ERASED)) for name in fields})
+    if _is_searchable(participant):
+        erase_name_from_published_versions(participant.event, participant.full_name, NAME_ERASED)
+    _forget_in_admin_log(participant, identifiers)
+    quote_ids = list(participant.quotes.values_list("pk", flat=True))
+    participant.quotes.all().delete()
+    # Deleting a quote writes one more historical version of it: delete the history last.
+    Quote.history.filter(Q(id__in=quote_ids) | Q(participant_id=participant.pk)).delete()
+    participant.endorsements.update(comment="")
+    participant.messages.all().delete()
+    participant.consents.all().delete()
+    participant.status_changes.all().delete()
+
+    for model_field in Participant._meta.concrete_fields:
+        if model_field.name not in KEPT_WHEN_ERASED:
+            setattr(participant, model_field.attname, model_field.get_default())
+    participant.visibility = Visibility.COUNTED_ONLY
+    participant.erased_at = now
+    participant.erased_by = by
+    participant.save()
+    return plan
+
+
+def _forget_in_admin_log(participant, identifiers):
+    """The admin's log names each record it lists: her row, and every record that named her."""
+    related = [
+        (Participant, [participant.pk]),
+        (Consent, participant.consents.values_list("pk", flat=True)),
+        (StatusChange, participant.status_changes.values_list("pk", flat=True)),
+        (Message, participant.messages.values_list("pk", flat=True)),
+        (Quote, participant.quotes.values_list("pk", flat=True)),
+        (Endorsement, participant.endorsements.values_list("pk", flat=True)),
+    ]
+    about_her = Q()
+    for model, pks in related:
+        about_her |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks])
+    entries = LogEntry.objects.filter(about_her)
+    entries = entries | _mentioning(LogEntry.objects.all(), "object_repr", identifiers)
+    entries = entries | _mentioning(LogEntry.objects.all(), "change_message", identifiers)
+    LogEntry.objects.filter(pk__in=entries.values("pk")).update(object_repr=_("Erased participant"), change_message="")
+
+
+# About 0.1 s each (measured): a run stays well inside the task's time limit,
+# and a longer backlog is finished by the following nights.
+ERASURES_PER_RUN = 1000
+
+
+def erase_after_retention(now=None):
+    """Erase the people of events that ended more than PERSONAL_DATA_RETENTION_DAYS ago; returns how many.
+
+    Beat runs it daily; each person is erased in her own transaction, and one
+    already erased is skipped, so a second run (or two at once) does no harm.
+    """
+    now = now or timezone.now()
+    ended_before = now - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    due = Participant.objects.filter(erased_at__isnull=True, event__ends_at__lt=ended_before).select_related("event")
+    return sum(
+        not erase_personal_data(participant, now=now).already_erased
+        for participant in due.order_by("pk")[:ERASURES_PER_RUN]
+    )
