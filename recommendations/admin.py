@@ -18,6 +18,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from agenda.models import Event
+from dialogue_event.admin import ReadOnlyTabularInline
 
 from . import services
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     OutcomeFormat,
     OutcomePublication,
     OutcomeStatus,
+    OutcomeVersion,
     Quote,
     Recommendation,
     RecommendationStatus,
@@ -81,6 +83,12 @@ class SessionReportAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # Reports are written on the facilitators' page of each session.
 
+    def has_change_permission(self, request, obj=None):
+        # Shown read-only once the event's final outcome is published, as the services would refuse the change.
+        if obj is not None and services.outcome_is_final(obj.session.event_id):
+            return False
+        return super().has_change_permission(request, obj)
+
 
 class NotRetainForm(forms.Form):
     reason = forms.CharField(
@@ -109,21 +117,12 @@ def with_endorsement_counts(recommendations):
     )
 
 
-class EndorsementInline(admin.TabularInline):
+class EndorsementInline(ReadOnlyTabularInline):
     """What the participants answered to the draft outcome; theirs to give, so only read here."""
 
     model = Endorsement
-    extra = 0
     fields = ("participant", "endorses", "comment", "updated_at")
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("participants' answers to the draft outcome")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Recommendation)
@@ -180,6 +179,12 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # Recommendations come from a session's facilitators.
+
+    def has_change_permission(self, request, obj=None):
+        # Shown read-only once the event's final outcome is published, as the services would refuse the change.
+        if obj is not None and services.outcome_is_final(obj.session.event_id):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
         return with_endorsement_counts(super().get_queryset(request))
@@ -389,10 +394,12 @@ class OutcomeRequestForm(forms.Form):
 
 @admin.register(OutcomeDocument)
 class OutcomeDocumentAdmin(admin.ModelAdmin):
-    list_display = ("event", "language", "format", "status", "created_at", "requested_by", "finished_at", "download")
+    list_display = ("event", "language", "format", "version", "status", "created_at", "requested_by", "finished_at", "download")
     list_filter = (("event", admin.RelatedOnlyFieldListFilter), "status", "format", "language")
     list_select_related = ("event", "requested_by")
-    readonly_fields = ("event", "language", "format", "status", "download", "error", "requested_by", "created_at", "finished_at")
+    readonly_fields = (
+        "event", "language", "format", "version", "status", "download", "error", "requested_by", "created_at", "finished_at"
+    )  # fmt: skip
     fields = readonly_fields
     actions = ["generate_again"]
 
@@ -489,18 +496,52 @@ class PublishDraftForm(forms.Form):
     )
 
 
+class OutcomeVersionInline(ReadOnlyTabularInline):
+    """Each published version: who published it and when, and who started the next one."""
+
+    model = OutcomeVersion
+    fields = ("number", "published_at", "published_by", "next_version_started_at", "next_version_started_by")
+
+
 @admin.register(OutcomePublication)
 class OutcomePublicationAdmin(admin.ModelAdmin):
-    """Show the draft outcome to the participants, then publish the final one on the event's page."""
+    """Show the draft outcome to the participants, then publish the final one on the event's page, in versions."""
 
-    list_display = ("event", "draft_published_at", "comments_close_at", "final_published_at", "updated_by")
+    list_display = ("event", "draft_published_at", "comments_close_at", "final_published_at", "version", "updated_by")
     list_select_related = ("event", "updated_by")
     readonly_fields = ("event", "draft_published_at", "comments_close_at", "final_published_at", "updated_by")
     fields = readonly_fields
-    actions = ["publish_final_selected"]
+    actions = ["publish_final_selected", "start_new_version_selected"]
+    inlines = [OutcomeVersionInline]
 
     def has_change_permission(self, request, obj=None):
-        return False  # Each step goes through its service: the add form and the action below.
+        return False  # Each step goes through its service: the add form and the actions below.
+
+    @admin.display(description=_("published version"))
+    def version(self, publication):
+        version = services.published_version(publication.event_id)
+        if version is None:
+            return "—"
+        if version.next_version_started_at:
+            return _("%(number)s (a new version is being prepared)") % {"number": version.number}
+        return version.number
+
+    @admin.action(description=_("Start a new version of the selected events' outcome"), permissions=["add"])
+    def start_new_version_selected(self, request, queryset):
+        for publication in queryset.select_related("event"):
+            try:
+                services.start_new_version(publication.event, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, f"{publication.event}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "“%(event)s”: its reports and recommendations can be changed again. The public page shows "
+                        "the published version until you publish the final outcome again."
+                    )
+                    % {"event": publication.event},
+                )
 
     @admin.action(description=_("Publish the final outcome of the selected events"), permissions=["add"])
     def publish_final_selected(self, request, queryset):

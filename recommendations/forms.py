@@ -4,7 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Language
-from participants.validators import validate_no_markup
+from participants.validators import ControlCharactersRefused, validate_no_markup
 
 from .models import Addressee, Framework, FrameworkArea, Quote, Recommendation, SessionReport, TargetGroup, quotable_participants
 
@@ -32,7 +32,7 @@ class CountInput(forms.NumberInput):
         super().__init__(attrs={"min": 0, "inputmode": "numeric"})
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(ControlCharactersRefused, forms.ModelForm):
     class Meta:
         model = SessionReport
         fields = ["key_points", "women_count", "men_count", "other_count"]
@@ -44,7 +44,7 @@ class ReportForm(forms.ModelForm):
         }
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(ControlCharactersRefused, forms.ModelForm):
     class Meta:
         model = Quote
         fields = ["participant", "language", "text"]
@@ -67,7 +67,7 @@ def _offered(model, instance, field):
     return queryset.distinct()
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(ControlCharactersRefused, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = [
@@ -120,7 +120,7 @@ class RecommendationForm(forms.ModelForm):
         return [self[name] for name in self.translation_fields]
 
 
-class EndorsementForm(forms.Form):
+class EndorsementForm(ControlCharactersRefused, forms.Form):
     """A participant's answer to one recommendation of the draft outcome."""
 
     endorses = forms.TypedChoiceField(

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agenda.models import Event, Session
-from participants.models import Consent, ConsentKind, Language, Participant
+from participants.models import Language, Participant
+from participants.privacy import quotable
 from participants.validators import validate_no_markup
 
 
@@ -154,33 +155,15 @@ class SessionReport(models.Model):
         return None if all(count is None for count in counts) else sum(count or 0 for count in counts)
 
 
-def latest_consent(kind, participant="pk"):
-    """A participant's latest answer to one consent question, for annotating a queryset."""
-    return Subquery(
-        Consent.objects.filter(participant=OuterRef(participant), kind=kind)
-        .order_by("-recorded_at", "-pk")
-        .values("given")[:1]
-    )
-
-
 def quotable_participants(event):
-    """The people of an event who may be quoted: their latest media consent is yes, and nobody marked them at risk."""
-    return (
-        Participant.objects.filter(event=event, at_risk=False)
-        .annotate(media_consent=latest_consent(ConsentKind.MEDIA))
-        .filter(media_consent=True)
-        .order_by("full_name", "pk")
-    )
+    """The people of an event who may be quoted, as the privacy policy decides."""
+    return quotable(Participant.objects.filter(event=event)).order_by("full_name", "pk")
 
 
 class QuoteQuerySet(models.QuerySet):
     def publishable(self):
-        """Quotes whose speaker still consents now: a withdrawal takes a quote out of every document."""
-        return (
-            self.filter(participant__at_risk=False)
-            .annotate(speaker_consents=latest_consent(ConsentKind.MEDIA, participant="participant"))
-            .filter(speaker_consents=True)
-        )
+        """Quotes whose speaker may be quoted now: a withdrawal or an at-risk mark takes a quote out of every document."""
+        return self.filter(participant__in=quotable(Participant.objects.all()))
 
 
 class Quote(models.Model):
@@ -407,6 +390,9 @@ class OutcomeDocument(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=OutcomeStatus.choices, default=OutcomeStatus.QUEUED)
     file = models.FileField(_("file"), upload_to=outcome_upload_to, max_length=300, blank=True)
     error = models.TextField(_("what went wrong"), blank=True)
+    version = models.PositiveSmallIntegerField(
+        _("version"), null=True, blank=True, help_text=_("The published version it shows; empty for the version in preparation.")
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requested by")
     )
@@ -459,6 +445,47 @@ class OutcomePublication(models.Model):
             and self.comments_close_at
             and (now or timezone.now()) < self.comments_close_at
         )
+
+
+class OutcomeVersion(models.Model):
+    """One published final outcome of an event, kept as it was published: what its public page and documents show.
+
+    Kept as the gathered content of each language rather than read again from
+    the recommendations, so that later edits cannot change what was published.
+    No name and no quote is kept: quotes are referred to by their id and
+    checked against the privacy policy each time they are shown, so that a
+    withdrawn consent, an at-risk mark or an erasure reaches every version.
+    """
+
+    publication = models.ForeignKey(
+        OutcomePublication, on_delete=models.CASCADE, related_name="versions", verbose_name=_("outcome publication")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    content = models.JSONField(_("published content"), help_text=_("What the outcome said, in each language."))
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("published by")
+    )
+    # Set when an organiser starts the next version: the event's reports and
+    # recommendations can change again, while this version stays public.
+    next_version_started_at = models.DateTimeField(_("next version started at"), null=True, blank=True)
+    next_version_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("next version started by"),
+    )
+
+    class Meta:
+        verbose_name = _("published outcome version")
+        verbose_name_plural = _("published outcome versions")
+        ordering = ["publication", "-number"]
+        constraints = [models.UniqueConstraint(fields=["publication", "number"], name="outcome_version_number_unique")]
+
+    def __str__(self):
+        return _("%(event)s, version %(number)s") % {"event": self.publication.event, "number": self.number}
 
 
 class Endorsement(models.Model):

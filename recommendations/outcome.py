@@ -5,12 +5,16 @@ plain data; each renderer (PDF, DOCX, CSV, XLSX) only lays that data out, so
 the four files never disagree and none of them queries the database.
 
 Nobody is named in the figures: people marked at risk are counted with the
-others, and a quote appears only while its speaker's consent stands.
+others. Quotes are attached last (`attach_quotes`), through the privacy policy
+of participants/privacy.py, each time the content is shown: a quote appears
+only while its speaker may be quoted, under the name the public may see. A
+published version (`snapshot`, `published`) keeps everything else as it was
+published, and keeps of its quotes only their ids.
 """
 
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import tablib
 from django.template.loader import render_to_string
@@ -19,7 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from participants.models import Gender, Status
+from django.conf import settings
+
+from participants.models import Gender, Participant, Status
+from participants.privacy import Appearance, Audience, appearance, quotable, shown_name
 from participants.resources import CSV, XLSX
 
 from .models import Framework, OutcomeFormat, Quote, Recommendation, RecommendationStatus, SessionReport
@@ -46,7 +53,8 @@ class SessionSummary:
     time: str
     key_points: str
     people: str
-    quotes: list = field(default_factory=list)
+    quote_ids: list = field(default_factory=list)  # Kept in a published version, instead of the quotes themselves.
+    quotes: list = field(default_factory=list)  # Attached when shown: [{"text": ..., "who": ...}].
 
 
 @dataclass
@@ -106,10 +114,102 @@ class OutcomeContent:
     recommendations: list
     generated_at: str
     slug: str
+    version: int = None  # The published version shown, or None for the outcome as it stands now.
+    published_at: str = ""
 
 
 def gather(event, language):
     """Everything the outcome document says, read from the database once, in one language."""
+    return attach_quotes(_gather(event, language))
+
+
+def snapshot(event):
+    """The outcome as it stands now in every language, as data to keep in a published version (no quote, no name)."""
+    data = {}
+    for language, _name in settings.LANGUAGES:
+        content = asdict(_gather(event, language))
+        for track in content["tracks"]:
+            for session in track["sessions"]:
+                del session["quotes"]
+        data[language] = content
+    return data
+
+
+def published(version, language):
+    """What a published version says in a language, with the quotes that may still be shown."""
+    data = version.content.get(language) or version.content[settings.LANGUAGE_CODE]
+    content = _from_data(data)
+    with translation.override(content.language):
+        content.version = version.number
+        content.published_at = date_format(timezone.localtime(version.published_at), "DATE_FORMAT")
+        content.generated_at = date_format(timezone.localtime(), "DATETIME_FORMAT")
+    return attach_quotes(content)
+
+
+def _from_data(data):
+    participation = data["participation"]
+    rows = [RecommendationRow(**row) for row in data["recommendations"]]
+    by_number = {row.number: row for row in rows}  # The areas list the same rows, as in gathered content.
+    return OutcomeContent(
+        **{
+            **data,
+            "participation": Participation(
+                **{
+                    **participation,
+                    **{key: [Figure(**f) for f in participation[key]] for key in ("by_gender", "by_category", "by_district")},
+                }
+            ),
+            "tracks": [
+                TrackSummary(title=track["title"], sessions=[SessionSummary(**session) for session in track["sessions"]])
+                for track in data["tracks"]
+            ],
+            "areas": [
+                AreaGroup(
+                    title=area["title"],
+                    groups=[
+                        AddresseeGroup(group["addressees"], [by_number[row["number"]] for row in group["recommendations"]])
+                        for group in area["groups"]
+                    ],
+                )
+                for area in data["areas"]
+            ],
+            "recommendations": rows,
+        }
+    )
+
+
+def attach_quotes(content):
+    """Put in each session's quotes those whose speaker may be quoted now, named only if the public may know her.
+
+    A session that only had quotes, none of which may be shown any more, is left out.
+    """
+    ids = [quote_id for track in content.tracks for session in track.sessions for quote_id in session.quote_ids]
+    speakers = quotable(Participant.objects.all())
+    quotes = Quote.objects.filter(pk__in=ids, participant__in=speakers).select_related("participant__category")
+    with translation.override(content.language):
+        shown = {quote.pk: {"text": quote.text, "who": _speaker(quote.participant)} for quote in quotes}
+    tracks = []
+    for track in content.tracks:
+        sessions = []
+        for session in track.sessions:
+            session.quotes = [shown[quote_id] for quote_id in session.quote_ids if quote_id in shown]
+            if session.key_points or session.people or session.quotes:
+                sessions.append(session)
+        if sessions:
+            tracks.append(TrackSummary(title=track.title, sessions=sessions))
+    content.tracks = tracks
+    return content
+
+
+def _speaker(participant):
+    # Her category only beside her name: beside "a participant" it could point to her in a small group.
+    who = shown_name(participant, Audience.PUBLIC)
+    if participant.category and appearance(participant, Audience.PUBLIC) == Appearance.NAMED:
+        who = f"{who}, {participant.category.name}"
+    return who
+
+
+def _gather(event, language):
     with translation.override(language):
         framework = Framework.for_event(event)
         rows, areas = _recommendations(event, language, framework)
@@ -145,7 +245,7 @@ def _participation(event):
     if not attended:
         people = event.participants.holding_seats()
     people = list(people.select_related("category", "district__region").order_by())
-    genders = dict(Gender.choices)
+    genders = {value: str(label) for value, label in Gender.choices}  # in this language, to be kept as text
     not_given = _("Not given")
 
     def figures(labels, order=None):
@@ -185,11 +285,8 @@ def _tracks(event):
         .order_by("session__track__order", "session__track", "session__starts_at", "pk")
     )
     quotes = {}
-    for quote in Quote.objects.publishable().filter(report__session__event=event).select_related("participant__category"):
-        who = quote.participant.full_name
-        if quote.participant.category:
-            who = f"{who}, {quote.participant.category.name}"
-        quotes.setdefault(quote.report_id, []).append({"text": quote.text, "who": who})
+    for quote_id, report_id in Quote.objects.publishable().filter(report__session__event=event).values_list("pk", "report_id"):
+        quotes.setdefault(report_id, []).append(quote_id)
     tracks = {}
     for report in reports:
         if not (report.key_points.strip() or report.participant_count or report.pk in quotes):
@@ -202,7 +299,7 @@ def _tracks(event):
                 time=date_format(timezone.localtime(session.starts_at), "TIME_FORMAT"),
                 key_points=report.key_points.strip(),
                 people=_people(report),
-                quotes=quotes.get(report.pk, []),
+                quote_ids=quotes.get(report.pk, []),
             )
         )
     return [TrackSummary(title=title, sessions=sessions) for title, sessions in tracks.items()]
@@ -318,6 +415,8 @@ def render_docx(content):
 
         document.add_heading(content.title, level=0)
         document.add_paragraph(_("Outcome document"))
+        if content.version:
+            document.add_paragraph(_version_line(content))
         document.add_heading(_("The event"), level=1)
         summary = document.add_table(rows=0, cols=2)
         summary.style = "Table Grid"
@@ -391,6 +490,10 @@ def _matrix_cell(row, name):
         value = f"{row.session} ({row.track})"
         return f"{value}; {_('also proposed in')}: {row.also_from}" if row.also_from else value
     return getattr(row, name)
+
+
+def _version_line(content):
+    return _("Version %(number)s, published on %(date)s.") % {"number": content.version, "date": content.published_at}
 
 
 def _summary_lines(content):
@@ -480,4 +583,5 @@ def render(content, format):
 
 
 def file_name(content, format):
-    return f"{content.slug}-outcome-{content.language}.{format}"
+    version = f"-v{content.version}" if content.version else ""
+    return f"{content.slug}-outcome{version}-{content.language}.{format}"

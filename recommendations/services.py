@@ -5,18 +5,19 @@ that every step checks the same allowed transitions and records who took it
 (in the row itself and in its django-simple-history history).
 """
 
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Session
 from participants.models import Participant
-from participants.models import Status as ParticipantStatus
 
 from . import outcome
 from .models import (
@@ -25,6 +26,7 @@ from .models import (
     OutcomeDocument,
     OutcomePublication,
     OutcomeStatus,
+    OutcomeVersion,
     Quote,
     Recommendation,
     SessionReport,
@@ -49,10 +51,6 @@ class TransitionNotAllowed(ValidationError):
     pass
 
 
-def is_organiser(user):
-    return user.is_active and user.is_staff and user.has_perm("recommendations.change_recommendation")
-
-
 def sessions_for_reporting(user):
     """The sessions whose report a user may write: those they facilitate or report on; organisers, all of them.
 
@@ -60,7 +58,7 @@ def sessions_for_reporting(user):
     another session's address, typed or tampered with, is simply not found.
     """
     sessions = Session.objects.filter(is_break=False).select_related("event", "track")
-    if is_organiser(user):
+    if user.has_perm("agenda.view_every_session"):
         return sessions
     if not user.is_authenticated:
         return sessions.none()
@@ -79,8 +77,37 @@ def _require_open_report(session):
 
 
 def _require_organiser(user):
-    if not is_organiser(user):
+    if not user.has_perm("recommendations.review"):
         raise PermissionDenied(_("Only organisers review recommendations."))
+
+
+class OutcomeFrozen(ValidationError):
+    pass
+
+
+def published_version(event):
+    """The event's latest published final outcome, or None while none is published."""
+    return OutcomeVersion.objects.filter(publication__event=event).order_by("-number").first()
+
+
+def outcome_is_final(event):
+    """The final outcome is published and no new version is started: the event's results cannot change."""
+    version = published_version(event)
+    return version is not None and version.next_version_started_at is None
+
+
+def _require_changeable(event):
+    # The publication row is locked (when there is one) so that a change and
+    # the publishing of the final version happen one after the other: a
+    # change can never slip in under a version being published.
+    OutcomePublication.objects.select_for_update().filter(event=event).first()
+    if outcome_is_final(event):
+        raise OutcomeFrozen(
+            _(
+                "The final outcome of this event is published and can no longer change. "
+                "To change it, an organiser starts a new version."
+            )
+        )
 
 
 def _record(instance, by, reason):
@@ -90,6 +117,8 @@ def _record(instance, by, reason):
 
 
 def _lock(recommendation):
+    """The recommendation, locked, once it is sure that its event's outcome may still change."""
+    _require_changeable(Recommendation.objects.filter(pk=recommendation.pk).values_list("session__event", flat=True).get())
     return Recommendation.objects.select_for_update().select_related("session").get(pk=recommendation.pk)
 
 
@@ -111,6 +140,7 @@ def _check_transition(recommendation, step):
 def save_report(session, *, by, **fields):
     """Create or update a session's report with the given fields (key points, counts by gender)."""
     _require_open_report(session)
+    _require_changeable(session.event_id)
     report = SessionReport.objects.select_for_update().filter(session=session).first() or SessionReport(session=session)
     for name, value in fields.items():
         setattr(report, name, value)
@@ -124,6 +154,7 @@ def save_report(session, *, by, **fields):
 def add_quote(session, *, by, participant, text, language):
     """Add a quote to the session's report; only a person whose latest media consent is yes can be quoted."""
     _require_open_report(session)
+    _require_changeable(session.event_id)
     if not quotable_participants(session.event_id).filter(pk=participant.pk).exists():
         raise ValidationError({"participant": _("Only people of this event who agreed to be quoted can be quoted.")})
     report, _created = SessionReport.objects.get_or_create(session=session, defaults={"updated_by": by})
@@ -135,6 +166,7 @@ def add_quote(session, *, by, participant, text, language):
 
 @transaction.atomic
 def delete_quote(quote, *, by):
+    _require_changeable(quote.report.session.event_id)
     _record(quote, by, "quote removed")
     quote.delete()
 
@@ -143,6 +175,7 @@ def delete_quote(quote, *, by):
 def add_recommendation(session, *, by, addressees=(), target_groups=(), **fields):
     """A facilitator writes down a new recommendation; it starts as a draft."""
     _require_open_report(session)
+    _require_changeable(session.event_id)
     recommendation = Recommendation(session=session, created_by=by, status=Status.DRAFT, **fields)
     recommendation.full_clean(exclude=["addressees", "target_groups"])
     _record(recommendation, by, "written")
@@ -229,6 +262,7 @@ def not_retain(recommendation, *, by, reason):
 def merge(recommendation, *, into, by):
     """An organiser folds a duplicate into another recommendation of the same event; it keeps a link to it."""
     _require_organiser(by)
+    _require_changeable(recommendation.session.event_id)
     # Both rows locked in a fixed order, so two organisers merging a pair either way round cannot deadlock.
     locked = {
         row.pk: row
@@ -315,7 +349,7 @@ def generate_outcome_document(document_id):
             return None
         try:
             with transaction.atomic():
-                content = outcome.gather(document.event, document.language)
+                content = shown_outcome(document.event, document.language)
                 data = outcome.render(content, document.format)
         except Exception as error:  # Whatever broke, the organiser sees "failed" rather than a document waiting forever.
             logger.exception("Outcome document %s could not be generated", document_id)
@@ -325,16 +359,14 @@ def generate_outcome_document(document_id):
             document.file.save(outcome.file_name(content, document.format), ContentFile(data), save=False)
             if old_file and old_file != document.file.name:
                 document.file.storage.delete(old_file)
-            document.status, document.error = OutcomeStatus.READY, ""
+            document.status, document.error, document.version = OutcomeStatus.READY, "", content.version
         document.finished_at = timezone.now()
         document.save()
         return document
 
 
-# Participants' validation: the draft outcome goes to the people who took part, then the final version goes public.
-
-# Who may respond to the draft: the people who held a seat or came, not those who declined or were only invited.
-ENDORSING_STATUSES = {ParticipantStatus.REGISTERED, ParticipantStatus.ATTENDED}
+# Participants' validation: the draft outcome goes to the people who took part (who held a seat or came,
+# not those who declined or were only invited), then the final version goes public.
 
 
 def outcome_publication(event):
@@ -363,12 +395,27 @@ def publish_draft(event, *, closes_at, by):
 
 @transaction.atomic
 def publish_final(event, *, by):
-    """Publish the final outcome on the event's public page; participants' responses close with it."""
+    """Publish the final outcome on the event's public page, as it stands now; participants' responses close with it.
+
+    What is published is kept as a new version: from then on the public page
+    and the documents show that version, and the event's reports, quotes and
+    recommendations cannot change until an organiser starts a new version.
+    """
     _require_organiser(by)
     publication, _created = OutcomePublication.objects.select_for_update().get_or_create(event=event)
-    if publication.final_published_at:
-        raise ValidationError(_("The final version is already published."))
+    latest = published_version(event)
+    if latest is not None and latest.next_version_started_at is None:
+        raise ValidationError(
+            _("The final version is already published. To change it, start a new version, then publish again.")
+        )
     now = timezone.now()
+    OutcomeVersion.objects.create(
+        publication=publication,
+        number=latest.number + 1 if latest else 1,
+        content=outcome.snapshot(event),
+        published_at=now,
+        published_by=by,
+    )
     publication.final_published_at = now
     if publication.comments_close_at is None or publication.comments_close_at > now:
         publication.comments_close_at = now
@@ -378,11 +425,63 @@ def publish_final(event, *, by):
 
 
 @transaction.atomic
+def start_new_version(event, *, by):
+    """Let the event's reports and recommendations change again, towards a new version of the final outcome.
+
+    The published version stays on the public page until the new one is published.
+    """
+    _require_organiser(by)
+    OutcomePublication.objects.select_for_update().filter(event=event).first()
+    version = published_version(event)
+    if version is None:
+        raise ValidationError(_("No final outcome is published yet: it can still be changed."))
+    if version.next_version_started_at is not None:
+        raise ValidationError(_("A new version is already being prepared."))
+    version.next_version_started_at = timezone.now()
+    version.next_version_started_by = by
+    version.save(update_fields=["next_version_started_at", "next_version_started_by"])
+    return version
+
+
+def published_versions_naming(event, name):
+    """The event's published versions whose texts (key points, recommendations) contain a name."""
+    return OutcomeVersion.objects.annotate(text=Cast("content", TextField())).filter(
+        publication__event=event, text__contains=name
+    )
+
+
+@transaction.atomic
+def erase_name_from_published_versions(event, name, replacement):
+    """Replace a name in the texts of the event's published versions, as in the records they were drawn from.
+
+    For erasing a person: a version keeps no quote and no name of its own,
+    but the words facilitators wrote may name her.
+    """
+    escaped = json.dumps(name, ensure_ascii=False)[1:-1]  # as the name is written inside the stored JSON
+    for version in published_versions_naming(event, name).select_for_update():
+        text = json.dumps(version.content, ensure_ascii=False)
+        version.content = json.loads(text.replace(escaped, json.dumps(replacement, ensure_ascii=False)[1:-1]))
+        version.save(update_fields=["content"])
+
+
+def shown_outcome(event, language):
+    """The outcome as the event's public page and documents show it (its `version` says which one, if published).
+
+    While the final outcome stands, that is the published version; while a
+    first or a new version is being prepared, the outcome as it is now.
+    """
+    version = published_version(event)
+    if version is not None and version.next_version_started_at is None:
+        return outcome.published(version, language)
+    return outcome.gather(event, language)
+
+
+@transaction.atomic
 def endorse(participant, recommendation, *, endorses, comment=""):
     """A participant agrees or not with one accepted recommendation of her event; answering again replaces the answer."""
     # Locked, so that two answers sent at once by the same person make one row, and her status is read as it is now.
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if participant.status not in ENDORSING_STATUSES:
+    if not participant.holds_seat:
         raise PermissionDenied(_("Only registered participants can respond to the draft outcome."))
     recommendation = Recommendation.objects.select_related("session").get(pk=recommendation.pk)
     if recommendation.session.event_id != participant.event_id or recommendation.status != Status.ACCEPTED:

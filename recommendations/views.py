@@ -17,7 +17,7 @@ from django.views import View
 
 from agenda.models import Event
 from agenda.views import FacilitatorRequiredMixin
-from participants.views import session_participant
+from participants.views import PersonalPageMixin, session_participant
 
 from . import outcome, services
 from .forms import EndorsementForm, QuoteForm, RecommendationForm, ReportForm, initial_from_typed, typed_values
@@ -110,6 +110,7 @@ class ReportView(DraftRestoringMixin, View):
                 "session": self.session,
                 "report": report,
                 "report_open": services.report_is_open(self.session),
+                "outcome_is_final": services.outcome_is_final(self.session.event_id),
                 "form": form,
                 "draft": draft,
                 "quotes": report.quotes.select_related("participant") if report else [],
@@ -143,8 +144,12 @@ class QuoteDeleteView(SessionPageMixin, View):
 
     def post(self, request, session_pk, pk):
         quote = get_object_or_404(Quote.objects.filter(report__session=self.session), pk=pk)
-        services.delete_quote(quote, by=request.user)
-        messages.success(request, _("The quote is removed."))
+        try:
+            services.delete_quote(quote, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The quote is removed."))
         return redirect("recommendations:session_report", session_pk=self.session.pk)
 
 
@@ -280,11 +285,11 @@ def _event_and_publication(slug, step):
     return event, publication if publication and getattr(publication, step) else None
 
 
-class ParticipantOutcomeView(View):
+class ParticipantOutcomeView(PersonalPageMixin, View):
     """The draft outcome on a participant's own pages: agree or not with each recommendation until the closing date.
 
     Reached like the rest of her pages, through her personal link; nothing on
-    it depends on an account.
+    it depends on an account. Her answers are on it: no cache keeps it.
     """
 
     template_name = "recommendations/participant_outcome.html"
@@ -297,7 +302,7 @@ class ParticipantOutcomeView(View):
             return render(request, "participants/link_problem.html", {"problem": "no_session"}, status=403)
         if self.publication is None:
             return self.render_page("not_published", status=404)
-        if self.participant.status not in services.ENDORSING_STATUSES:
+        if not self.participant.holds_seat:
             return self.render_page("not_allowed", status=403)
         return super().dispatch(request, slug, pk)
 
@@ -323,7 +328,11 @@ class ParticipantOutcomeView(View):
     def render_page(self, state, bound=None, status=200):
         content = None
         if state in ("open", "closed"):
-            content = outcome.gather(self.event, self.request.LANGUAGE_CODE)
+            version = services.published_version(self.event)
+            # Once the final outcome is out, she reads what was published, as everybody does.
+            content = outcome.published(version, self.request.LANGUAGE_CODE) if version else outcome.gather(
+                self.event, self.request.LANGUAGE_CODE
+            )
             answers = {e.recommendation_id: e for e in Endorsement.objects.filter(participant=self.participant)}
             for row in content.recommendations:
                 row.endorsement = answers.get(row.pk)
@@ -345,12 +354,13 @@ class ParticipantOutcomeView(View):
 
 
 def public_outcome(request, slug):
-    """The final outcome, public once the organisers have published it."""
+    """The final outcome as the organisers last published it; a new version in preparation shows only once published."""
     event, publication = _event_and_publication(slug, "final_published_at")
-    if publication is None:
+    version = services.published_version(event) if publication else None
+    if version is None:
         raise Http404
     return render(
         request,
         "recommendations/public_outcome.html",
-        {"event": event, "publication": publication, "content": outcome.gather(event, request.LANGUAGE_CODE)},
+        {"event": event, "publication": publication, "content": outcome.published(version, request.LANGUAGE_CODE)},
     )

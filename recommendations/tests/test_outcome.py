@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from agenda.tests.factories import FacilitatorFactory, TrackFactory, UserFactory
-from participants.models import Gender, Status
+from participants.models import Gender, Status, Visibility
 from participants.tests.factories import CategoryFactory, DistrictFactory, ParticipantFactory
 from recommendations import outcome, services
 from recommendations.tasks import generate_outcome_document
@@ -115,7 +115,9 @@ def test_gather_counts_registered_people_while_nobody_is_checked_in(event):
 
 def test_people_at_risk_are_counted_but_never_named(event):
     session = event.sessions.get()
-    speaker = participant_who_may_be_quoted(event, full_name="Aizada Speaker", status=Status.ATTENDED, gender=Gender.WOMAN)
+    speaker = participant_who_may_be_quoted(
+        event, full_name="Aizada Speaker", status=Status.ATTENDED, gender=Gender.WOMAN, visibility=Visibility.LISTED
+    )
     hidden = participant_who_may_be_quoted(event, full_name="Nurzhan Hidden", status=Status.ATTENDED, gender=Gender.WOMAN)
     Quote.objects.create(report=session.report, participant=speaker, text="We knew every family.", language="en")
     Quote.objects.create(report=session.report, participant=hidden, text="Nobody asked us.", language="en")

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from agenda.tests.factories import UserFactory
 from participants.models import Status as ParticipantStatus
+from participants.models import Visibility
 from participants.tests.factories import ParticipantFactory
 from recommendations import services
 from recommendations.models import Endorsement, Quote
@@ -213,7 +214,7 @@ def test_final_outcome_appears_on_the_public_page_only_after_publish_final(clien
 
 def test_public_outcome_never_names_people_at_risk(client, event, accepted, organiser):
     report = SessionReportFactory(session=accepted.session)
-    speaker = participant_who_may_be_quoted(event, full_name="Cholpon Quotable")
+    speaker = participant_who_may_be_quoted(event, full_name="Cholpon Quotable", visibility=Visibility.LISTED)
     at_risk = participant_who_may_be_quoted(event, full_name="Nurgul Atrisk")
     Quote.objects.create(report=report, participant=speaker, text="We want to be heard.", language="en")
     Quote.objects.create(report=report, participant=at_risk, text="Our village is afraid.", language="en")

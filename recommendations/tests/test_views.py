@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -367,3 +369,15 @@ def test_facilitator_deletes_a_draft_but_not_a_submitted_recommendation(client, 
     assert list(Recommendation.objects.all()) == [submitted]
     assert "Only a draft can be deleted" in response.content.decode()
     assert world["draft"].history.latest().history_type == "-"
+
+
+def test_facilitator_report_with_a_control_character_is_refused(client, world):
+    client.force_login(world["facilitator"])
+
+    response = client.post(
+        url("session_report", session_pk=world["session"].pk),
+        {"key_points": "Water\x0band land", "women_count": "14", "men_count": "2"},
+    )
+
+    assert "This text contains an invisible control character" in html.unescape(response.content.decode())
+    assert not SessionReport.objects.filter(session=world["session"], key_points__contains="Water").exists()
