@@ -125,22 +125,21 @@ def setup_django(env):
         sys.exit("Refusing to use a database whose name does not end in _bench.")
 
 
-def create_invitees(slug, count):
-    """A fresh event with `count` invited participants (unique emails, Russian/Kyrgyz/English); returns the event."""
+def create_event(slug, title, purpose):
+    """A fresh, published event a month ahead, with room for everybody (any earlier one of this slug goes first)."""
     import datetime
 
     from django.utils import timezone
 
     from agenda.models import Event
-    from participants.models import Participant
 
     delete_event(slug)
     starts_at = timezone.now() + datetime.timedelta(days=30)
-    event = Event.objects.create(
+    return Event.objects.create(
         slug=slug,
-        title="Benchmark dialogue: women's leadership for peace",
+        title=title,
         theme="Women's leadership for peace and security in the Fergana valley",
-        purpose="To measure sending invitations.",
+        purpose=purpose,
         city="Osh",
         venue="Conference hall",
         address="Lenin street 1, Osh",
@@ -150,6 +149,13 @@ def create_invitees(slug, count):
         is_published=True,
         contact_email="dialogue@example.org",
     )
+
+
+def create_invitees(slug, count):
+    """A fresh event with `count` invited participants (unique emails, Russian/Kyrgyz/English); returns the event."""
+    from participants.models import Participant
+
+    event = create_event(slug, "Benchmark dialogue: women's leadership for peace", "To measure sending invitations.")
     languages = ["ru", "ky", "en"]
     Participant.objects.bulk_create(
         Participant(

@@ -1,16 +1,11 @@
-"""
-WSGI config for dialogue_event project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI application that gunicorn serves (see the README's "Running it in production")."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dialogue_event.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogue_event.settings")
 
-application = get_wsgi_application()
+from .middleware import RefuseUnreadableCharset  # noqa: E402  (after the settings are named)
+
+application = RefuseUnreadableCharset(get_wsgi_application())
