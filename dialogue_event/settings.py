@@ -10,6 +10,8 @@ that `make run` and `make test` need no configuration at all.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    "rules",
     # The project package holds what belongs to no single area: the health
     # check, the database bootstrap command and the demo loader.
     "dialogue_event",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +79,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # The rules of dialogue_event/roles.py, asked through user.has_perm().
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -149,7 +156,14 @@ CACHES["ratelimit"] = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_FAIL_OPEN = True
+# The client's address as django-axes reads it (AXES_IPWARE_* below).
+RATELIMIT_IP_META_KEY = "dialogue_event.client_address.client_address"
 REGISTRATION_RATE_LIMIT = env.str("REGISTRATION_RATE_LIMIT", default="10/m")
+# Opening personal links and address confirmations, per connection: a guess
+# at a link costs the guesser, not the database.
+PERSONAL_LINK_RATE_LIMIT = env.str("PERSONAL_LINK_RATE_LIMIT", default="60/m")
+# New email addresses or phone numbers asked for on one person's page.
+ADDRESS_CHANGE_RATE_LIMIT = env.str("ADDRESS_CHANGE_RATE_LIMIT", default="5/h")
 
 # Sessions stay in PostgreSQL: a Redis outage must not log anybody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -209,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # Once a day, at night in Kyrgyzstan; a run missed is made good by the next.
+    "erase-after-retention": {
+        "task": "participants.tasks.erase_after_retention",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
@@ -232,6 +252,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long after an event a participant's personal link keeps working (they
 # read and endorse the outcome document through it).
 PERSONAL_LINK_DAYS_AFTER_EVENT = env.int("PERSONAL_LINK_DAYS_AFTER_EVENT", default=180)
+# How long after an event its participants' personal data is kept before it is
+# erased (only anonymous counts stay): two years, long enough to follow the
+# recommendations through the plan's half-yearly reports and the donors' audits.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
 ADMINS = [("Administrator", address) for address in env.list("ADMINS", default=[])]
 
 # Passwords
@@ -254,12 +278,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # The client's address comes from REMOTE_ADDR unless told otherwise: a header
-# such as X-Forwarded-For is trusted only behind a proxy that sets it.
+# such as X-Forwarded-For is trusted only behind a proxy that sets it. Behind
+# one such proxy (nginx appending the client's address), set
+# AXES_IPWARE_META_PRECEDENCE_ORDER=HTTP_X_FORWARDED_FOR,REMOTE_ADDR and leave
+# AXES_IPWARE_PROXY_COUNT at 0: django-ipware counts the proxies listed in the
+# header, not the one that connects.
+# The registration and personal-link rate limits read the address the same
+# way (dialogue_event/client_address.py), through django-ipware.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 
 # Spreadsheet exports escape cells that a spreadsheet would run as formulas.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The longest invitee list one import takes: it is checked and saved within the
+# request, well inside gunicorn's 30 s (see benchmarks/import_list.py). A file
+# larger than this many megabytes is refused before it is read.
+PARTICIPANT_IMPORT_MAX_ROWS = env.int("PARTICIPANT_IMPORT_MAX_ROWS", default=20_000)
+PARTICIPANT_IMPORT_MAX_MEGABYTES = env.int("PARTICIPANT_IMPORT_MAX_MEGABYTES", default=10)
 
 # Languages
 
@@ -322,6 +357,27 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Only this site's own files run: an injected <script> or onclick="" does
+# nothing. Style attributes stay allowed for the colours the agenda sets per
+# track (they can load nothing: images come from this site only); <style>
+# blocks belong in static files. Bootstrap's icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # django-import-export's export form has this one inline handler.
+        "script-src-attr": [UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,
