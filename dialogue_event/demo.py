@@ -17,7 +17,7 @@ from django.utils.crypto import get_random_string
 
 from agenda.models import Event, Session, Track
 from participants import services
-from participants.models import Category, Channel, District, Participant
+from participants.models import Category, Channel, ConsentKind, ConsentMethod, District, Participant
 from participants.validators import normalise_phone
 
 from .roles import FACILITATORS, ORGANISERS, ensure_role_groups
@@ -357,6 +357,10 @@ def _add_programme(event, report):
         report.created.append(str(session))
 
 
+# The invitee the demo marks at risk (a registered one, so she shows on the facilitators' page).
+OSH_AT_RISK_INVITEE = 3
+
+
 def _add_invitees(event, report):
     categories = {category.name_en: category for category in Category.objects.filter(event=event)}
     districts = {district.name_en: district for district in District.objects.all()}
@@ -383,11 +387,28 @@ def _add_invitees(event, report):
                 "track": tracks[number % len(tracks)] if status in ("registered", "waitlisted") else None,
                 "registered_at": event.registration_opens_at if status in ("registered", "waitlisted") else None,
                 "invitation_sent_at": event.registration_opens_at,
+                # One woman the organisers protect: facilitators see her as "a participant, not named".
+                "at_risk": number == OSH_AT_RISK_INVITEE,
             },
         )
         if created:
             services.record_added(participant, how="demo data")
+            if participant.holds_seat or participant.is_signed_up:
+                services.record_consents(
+                    participant, _demo_consents(number), language=language, method=ConsentMethod.PAPER, earlier={}
+                )
             report.created.append(full_name)
+
+
+def _demo_consents(number):
+    # As a real list turns out: everyone agrees to the processing of her data,
+    # most to photographs, fewer to being named or quoted in the media, so
+    # that the facilitators' page and the quotes show each case.
+    return {
+        ConsentKind.DATA_PROCESSING: True,
+        ConsentKind.PHOTOGRAPHY: number % 3 != 0,
+        ConsentKind.MEDIA: number % 2 == 0,
+    }
 
 
 # What the facilitators wrote down after each track session, and what the
