@@ -1,7 +1,9 @@
-"""The application's URLs, unchanged, plus two reference views that exist only for the benchmarks."""
+"""The application's URLs and error pages, unchanged, plus two reference views that exist only for the benchmarks."""
 
 from django.urls import path
 
+# The application's error pages too: Django looks its handlers up in ROOT_URLCONF.
+from dialogue_event.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from dialogue_event.urls import urlpatterns as application_urlpatterns
 
 from . import views

@@ -19,5 +19,11 @@ urlpatterns += i18n_patterns(
     path("", include("recommendations.urls")),
 )
 
+# Our own error pages, in the visitor's language; a database that cannot answer gets a 503 (database_errors.py).
+handler400 = "dialogue_event.database_errors.bad_request"
+handler403 = "dialogue_event.error_pages.permission_denied"
+handler404 = "dialogue_event.error_pages.page_not_found"
+handler500 = "dialogue_event.database_errors.server_error"
+
 admin.site.site_header = _("Dialogue administration")
 admin.site.site_title = _("Dialogue administration")
