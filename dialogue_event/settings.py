@@ -35,6 +35,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A form refused by the CSRF check asks, in the visitor's language, to send it again.
+CSRF_FAILURE_VIEW = "dialogue_event.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before it.
@@ -115,15 +117,41 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Seconds a statement may run, and may wait for a lock, before PostgreSQL
+# cancels it (0: never). A web request's are short, so that a stalled
+# database or a locked table answers a person with an error page within about
+# ten seconds, well before gunicorn's timeout kills the worker without an
+# answer. The lock timeout is the shorter: registrations for one event take
+# turns at the event's row, so while the participants table is locked the
+# n-th person sending the form waits n lock timeouts (four phones: 8 s, see
+# benchmarks/fault_table_lock.py). Workers use the longer ones
+# (dialogue_event/celery.py): nobody is waiting for them.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5)
+DATABASE_LOCK_TIMEOUT = env.float("DATABASE_LOCK_TIMEOUT", default=2)
+WORKER_DATABASE_STATEMENT_TIMEOUT = env.float("WORKER_DATABASE_STATEMENT_TIMEOUT", default=120)
+# Far above EMAIL_TIMEOUT: a worker holds a message's row while the mail server answers.
+WORKER_DATABASE_LOCK_TIMEOUT = env.float("WORKER_DATABASE_LOCK_TIMEOUT", default=60)
+
+
+def _connection_options(statement_timeout, lock_timeout):
+    """DATABASE_URL's own `options`, if any, then the timeouts (of two values for a setting, the last counts)."""
+    timeouts = f"-c statement_timeout={round(statement_timeout * 1000)} -c lock_timeout={round(lock_timeout * 1000)}"
+    return " ".join(filter(None, [DATABASES["default"]["OPTIONS"].get("options"), timeouts]))
+
+
+WORKER_DATABASE_OPTIONS = _connection_options(WORKER_DATABASE_STATEMENT_TIMEOUT, WORKER_DATABASE_LOCK_TIMEOUT)
+DATABASES["default"]["OPTIONS"]["options"] = _connection_options(DATABASE_STATEMENT_TIMEOUT, DATABASE_LOCK_TIMEOUT)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: the Celery broker and the cache (for counters such as rate limits).
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# Seconds before a Redis operation gives up. Short, so that a dead Redis costs
-# a web request a moment and never hangs it.
-REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
+# Seconds before a Redis operation gives up. Redis answers within a
+# millisecond when it is well, and every call a web request makes (the rate
+# limits, handing a message to the workers) carries on without an answer, so
+# a hung Redis costs a page a fraction of a second and never hangs it.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.2)
 
 CACHES = {
     "default": {
@@ -182,14 +210,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing from a web request tries briefly, then gives up: the caller
-# decides what a lost message means (the outbox sweeper re-sends it later).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
-}
+# A publish tries once, within REDIS_SOCKET_TIMEOUT, and then gives up: a
+# person registering never waits for a hung Redis, and what was not handed
+# over waits in the outbox for the sweeper. (Each retry would cost another
+# timeout; a connection Redis closed by restarting is replaced without one.)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Workers consume this queue unless told otherwise; the tests use their own.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
@@ -218,10 +243,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 590},
     },
+    # Every half minute, so that what the broker lost goes out within two minutes.
     "sweep-outbox": {
         "task": "messaging.tasks.sweep_outbox",
-        "schedule": 300.0,
-        "options": {"expires": 290},
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     # Once a day, at night in Kyrgyzstan; a run missed is made good by the next.
     "erase-after-retention": {
