@@ -137,6 +137,8 @@ class Message(models.Model):
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # After a temporary failure: the task tries again then, and the sweeper leaves the row alone until then.
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     idempotency_key = models.CharField(_("key"), max_length=150, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -5,16 +5,34 @@ the caller's transaction, with each text rendered in the recipient's language)
 and one delivers a row (`deliver`, which refuses a row that is in flight or
 already final); whatever hands rows to the workers (a new message, the
 sweeper, the admin's "send again") goes through `enqueue`.
+
+A row is marked "sending" in a transaction of its own before the SMTP server
+hears of it, then locked while the server answers, and the answer is written
+under that lock. When the database fails just after the server accepted the
+message, the answer is written again in short transactions of its own until
+one gets through, so a database blip never sends a message twice; a worker
+killed between the server's answer and that write is the one way left to
+send twice (the sweeper cannot tell the message went). A row left "sending"
+that nobody holds locked was abandoned by a dead worker; the sweeper, which
+beat runs every half minute, hands it and any queued row the broker lost
+back to the workers.
 """
 
 import contextlib
 import datetime
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.db.models import Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -38,13 +56,20 @@ SUBJECTS = {
 }
 DEFAULT_REMINDER_DAYS = (7, 1)
 
-# A temporary failure is tried again this many times in all (about an hour
-# with the task's backoff) before the message shows as failed.
+# A temporary failure is tried again this many times in all (about half an
+# hour with the backoff of retry_delay) before the message shows as failed.
 MAX_ATTEMPTS = 8
-# Rows the broker may have lost: queued for longer than the longest retry
-# backoff, or "sending" for longer than a task may run.
-QUEUED_GRACE = datetime.timedelta(minutes=15)
-SENDING_TIMEOUT = datetime.timedelta(minutes=10)
+# Rows the broker may have lost: queued a minute past their time, or left
+# "sending" for a minute with nobody holding their lock (a worker that is
+# sending holds it until the server's answer is written).
+QUEUED_GRACE = datetime.timedelta(minutes=1)
+SENDING_TIMEOUT = datetime.timedelta(minutes=1)
+# Seconds between tries to write the server's answer after the database
+# failed just then: about half a minute in all, longer than a restart takes.
+RECORD_PAUSES = (0.2, 0.5, 1, 2, 4, 8, 15)
+# The database could not be reached, dropped the connection or gave up
+# waiting (a timeout): worth trying again, unlike wrong data.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # Rows per delivery task. With the 20 s SMTP timeout, a batch is far within
 # a task's time limit even when one message waits for the full timeout.
 MESSAGES_PER_TASK = 50
@@ -158,25 +183,61 @@ def enqueue(message_ids):
 def deliver_each(message_ids):
     """Deliver these rows one after the other; returns the ids to try again later.
 
-    When the server cannot be reached at all, the rest of the batch waits
-    with the message that found out, instead of each waiting for its own timeout.
+    When the mail server or the database cannot be reached at all, the rest of
+    the batch waits with the message that found out, instead of each waiting
+    for its own timeout.
     """
     later = []
     for position, message_id in enumerate(message_ids):
         try:
             deliver(message_id)
         except ServerUnavailable:
+            _postpone(message_ids[position + 1 :], like=message_id)
             return later + list(message_ids[position:])
         except TransientDeliveryError:
             later.append(message_id)
+        except DATABASE_UNAVAILABLE:
+            # A broken connection stays broken: the retry starts from a new one.
+            connection.close()
+            return later + list(message_ids[position:])
     return later
 
 
 def deliver(message_id):
     """Send one queued email message. Safe to call twice: a row in flight or final is left alone.
 
-    Raises TransientDeliveryError when it is worth trying again later.
+    Raises TransientDeliveryError when it is worth trying again later, and
+    the database's OperationalError or InterfaceError when the database
+    failed (for half a minute on end, if the message had gone out).
     """
+    message = _claim(message_id)
+    if message is None:
+        return
+    outcome = error = None
+    try:
+        with transaction.atomic():
+            # Held until the answer is written: the sweeper takes only rows nobody holds.
+            Message.objects.select_for_update().filter(pk=message.pk).values_list("pk").first()
+            try:
+                _smtp.send(_email(message))
+            except DATABASE_UNAVAILABLE:
+                raise
+            except Exception as smtp_error:  # noqa: BLE001  (each kind of answer is sorted out below)
+                error = smtp_error
+            outcome = _outcome(message, error)
+            Message.objects.filter(pk=message.pk).update(**outcome, updated_at=timezone.now())
+    except DATABASE_UNAVAILABLE:
+        if outcome is None:
+            # Nothing went out: the row takes its turn again, with the retry of its batch.
+            _record(message.pk, {"status": MessageStatus.QUEUED, "attempts": message.attempts - 1})
+            raise
+        _record(message.pk, outcome)
+    if outcome["status"] == MessageStatus.QUEUED:
+        raise (ServerUnavailable if _is_server_unavailable(error) else TransientDeliveryError)(str(error)) from error
+
+
+def _claim(message_id):
+    """Mark the row "sending" and count the attempt, committed before the server hears of the message."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(skip_locked=True)
@@ -184,31 +245,53 @@ def deliver(message_id):
             .first()
         )
         if message is None:
-            return
+            return None
         message.status = MessageStatus.SENDING
         message.attempts += 1
         message.save(update_fields=["status", "attempts", "updated_at"])
-    try:
-        _smtp.send(_email(message))
-    except Exception as error:
-        if not _is_transient(error):
-            _finish(message, MessageStatus.FAILED, error)
+    return message
+
+
+def _outcome(message, error):
+    """The row's new fields after the server's answer (`error` None: accepted)."""
+    now = timezone.now()
+    if error is None:
+        return {"status": MessageStatus.SENT, "sent_at": now, "retry_at": None}
+    outcome = {"last_error": _describe(error)[:2000]}
+    if _is_transient(error) and message.attempts < MAX_ATTEMPTS:
+        return {**outcome, "status": MessageStatus.QUEUED, "retry_at": now + retry_delay(message.attempts)}
+    return {**outcome, "status": MessageStatus.FAILED, "retry_at": None}
+
+
+def retry_delay(attempts):
+    """The pause after a temporary failure: half a minute, doubling, at most ten minutes."""
+    return datetime.timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 600))
+
+
+def _record(message_id, outcome):
+    """Write the row's new fields after the database failed, each try a short transaction of its own.
+
+    A row the sweeper meanwhile gave up on ("queued" again) gets the answer
+    too, so that it is not sent a second time.
+    """
+    for pause in (*RECORD_PAUSES, None):
+        try:
+            Message.objects.filter(
+                pk=message_id, status__in=[MessageStatus.SENDING, MessageStatus.QUEUED]
+            ).update(**outcome, updated_at=timezone.now())
             return
-        gave_up = message.attempts >= MAX_ATTEMPTS
-        _finish(message, MessageStatus.FAILED if gave_up else MessageStatus.QUEUED, error)
-        if not gave_up:
-            raise (ServerUnavailable if _is_server_unavailable(error) else TransientDeliveryError)(str(error)) from error
-        return
-    _finish(message, MessageStatus.SENT)
+        except DATABASE_UNAVAILABLE:
+            if pause is None:
+                raise
+            connection.close()
+            time.sleep(pause)
 
 
-def _finish(message, status, error=None):
-    message.status = status
-    if error is not None:
-        message.last_error = _describe(error)[:2000]
-    if status == MessageStatus.SENT:
-        message.sent_at = timezone.now()
-    message.save(update_fields=["status", "last_error", "sent_at", "updated_at"])
+def _postpone(message_ids, *, like):
+    """The rest of a batch that met an unreachable server waits as long as the row that found out."""
+    Message.objects.filter(pk__in=list(message_ids), status=MessageStatus.QUEUED).update(
+        retry_at=Subquery(Message.objects.filter(pk=like).values("retry_at")[:1])
+    )
 
 
 def _describe(error):
@@ -286,7 +369,10 @@ def _is_server_unavailable(error):
     """No connection, a dropped one, or 421 ("service not available"): the next message would fare no better."""
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code == 421
-    return isinstance(error, (smtplib.SMTPServerDisconnected, OSError))
+    # Every SMTP error is an OSError too; a refused recipient says nothing about the next one.
+    return isinstance(error, smtplib.SMTPServerDisconnected) or (
+        isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+    )
 
 
 class ReusedConnection:
@@ -331,21 +417,29 @@ _smtp = ReusedConnection()
 
 
 def sweep(now=None):
-    """Enqueue again what the broker lost: rows queued for long, or stuck "sending" after a worker died.
+    """Enqueue again what the broker lost: rows queued a minute past their time, and rows a dead worker left
+    "sending" (nobody holds their lock). Beat runs it every half minute; a row enqueued twice is sent once.
 
     Returns how many rows were enqueued.
     """
     now = now or timezone.now()
-    Message.objects.filter(
-        channel=Channel.EMAIL, status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT
-    ).update(status=MessageStatus.QUEUED, updated_at=now - QUEUED_GRACE)
-    waiting = list(
-        Message.objects.filter(
-            channel=Channel.EMAIL, status=MessageStatus.QUEUED, updated_at__lte=now - QUEUED_GRACE
-        ).values_list("pk", flat=True)
-    )
-    enqueue(waiting)
-    return len(waiting)
+    cutoff = now - QUEUED_GRACE
+    with transaction.atomic():
+        abandoned = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(channel=Channel.EMAIL, status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=abandoned).update(status=MessageStatus.QUEUED, retry_at=None, updated_at=now)
+        waiting = list(
+            Message.objects.filter(channel=Channel.EMAIL, status=MessageStatus.QUEUED, updated_at__lte=cutoff)
+            .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=cutoff))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        enqueue(abandoned + waiting)
+    return len(abandoned) + len(waiting)
 
 
 @transaction.atomic
@@ -356,6 +450,7 @@ def send_again(message):
         return False
     message.status = MessageStatus.QUEUED
     message.attempts = 0
+    message.retry_at = None
     message.to_address = message.participant.email or message.participant.phone
     message.channel = Channel.EMAIL if message.participant.email else Channel.BY_HAND
     message.save()
