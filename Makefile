@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 WEB_PORT ?= 8000
 export WEB_PORT
 
-.PHONY: run test setup services messages system-packages check-deploy clean
+.PHONY: run test setup services messages system-packages check-deploy clean backup restore
 
 run: setup
 	@$(MANAGE) load_demo
@@ -49,6 +49,14 @@ $(VENV)/.installed: requirements.txt
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=dialogue.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+# The database and the uploaded files, into var/backups/<time>/ (README "Backups").
+backup: $(VENV)/.installed
+	@PYTHON=$(BIN)/python bash scripts/backup.sh
+
+# Into a new database, named every time: make restore BACKUP=var/backups/<time> DATABASE_URL=postgres://.../<name>
+restore: $(VENV)/.installed
+	@BACKUP="$(BACKUP)" PYTHON=$(BIN)/python bash scripts/restore.sh
 
 clean:
 	rm -rf $(VENV) var

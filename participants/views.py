@@ -30,7 +30,13 @@ from .models import Participant, Status
 # Keeping the token (not the participant's id) means a link revoked by an
 # organiser also closes the pages already opened with it.
 PERSONAL_LINKS_SESSION_KEY = "participant_links"
-CONFIRMATION_SESSION_KEY = "registration_confirmation"
+# What the page after the public form says, carried there in a signed cookie
+# rather than in the session: nothing is written to the database once the
+# registration has committed, so nothing can fail then and hide from a
+# registered person that she is registered.
+CONFIRMATION_COOKIE = "registration"
+CONFIRMATION_SALT = "participants.registration-confirmation"
+CONFIRMATION_MAX_AGE = datetime.timedelta(days=1)
 ACCESS_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{10,64}")
 
 # What her page says once she gives a new address, whoever owns it.
@@ -172,6 +178,10 @@ class RegisterView(View):
             return self.render_form(form, status=429)
         if not form.is_valid():
             return self.render_form(form, status=400)
+        # Registering renews the session (a session id seen before is worth
+        # nothing after it). Renewed now, before the registration's
+        # transaction: if that fails, nobody is registered yet.
+        renewed = _renew_session(request)
         try:
             result = services.register(
                 self.event,
@@ -182,21 +192,59 @@ class RegisterView(View):
             )
         except ValidationError as error:  # the track filled up while the person was typing
             form.add_error(None, error)
-            return self.render_form(form, status=400)
-        # From here on a new registration and an address already on the list
-        # (whose owner the services told) go the same way: the personal link
-        # goes to the address given, never to this browser, so nothing shows
-        # which of the two it was.
-        request.session.cycle_key()
-        request.session[CONFIRMATION_SESSION_KEY] = {
-            "event": self.event.pk,
-            "status": result.status,
-            "emailed": bool(form.cleaned_data["email"]),
-        }
-        return redirect("participants:registered", slug=self.event.slug)
+            response = self.render_form(form, status=400)
+        else:
+            # From here on a new registration and an address already on the
+            # list (whose owner the services told) go the same way: the
+            # personal link goes to the address given, never to this browser,
+            # so nothing shows which of the two it was. Nothing here touches
+            # the database.
+            response = redirect("participants:registered", slug=self.event.slug)
+            confirmation = {
+                "event": self.event.pk,
+                "status": result.status,
+                "emailed": bool(form.cleaned_data["email"]),
+            }
+            response.set_cookie(
+                CONFIRMATION_COOKIE,
+                signing.dumps(confirmation, salt=CONFIRMATION_SALT),
+                max_age=CONFIRMATION_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        if renewed:
+            _send_session_cookie(request, response)
+        return response
 
     def render_form(self, form, status=200):
         return render(self.request, self.template_name, {"event": self.event, "form": form}, status=status)
+
+
+def _renew_session(request):
+    """Give this browser's session a new key, written at once; False when it has no session to renew."""
+    if request.session.is_empty():
+        return False
+    request.session.cycle_key()
+    # Written already: the session middleware must not write it again after
+    # the registration commits (see _send_session_cookie).
+    request.session.modified = False
+    return True
+
+
+def _send_session_cookie(request, response):
+    """The cookie of a renewed session, set as Django's session middleware sets it for a session it writes."""
+    session = request.session
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        session.session_key,
+        max_age=None if session.get_expire_at_browser_close() else session.get_expiry_age(),
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )
 
 
 def _has_messages(request):
@@ -208,7 +256,12 @@ def _has_messages(request):
 def registered(request, slug):
     """The page after the public form: the outcome, and where the personal link is on its way to."""
     event = _published_event(slug)
-    confirmation = request.session.get(CONFIRMATION_SESSION_KEY)
+    try:
+        confirmation = signing.loads(
+            request.COOKIES.get(CONFIRMATION_COOKIE, ""), salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except signing.BadSignature:  # none, expired or tampered with
+        confirmation = None
     if not confirmation or confirmation["event"] != event.pk:
         return redirect("agenda:event_detail", slug=slug)
     return render(request, "participants/registered.html", {"event": event, "confirmation": confirmation})
@@ -332,7 +385,9 @@ def sign_out(request, slug):
     event = _published_event(slug)
     request.session.flush()
     messages.success(request, _("You are signed out on this device. To come back, open your personal link again."))
-    return redirect(event.get_absolute_url())
+    response = redirect(event.get_absolute_url())
+    response.delete_cookie(CONFIRMATION_COOKIE, samesite="Lax")
+    return response
 
 
 @require_http_methods(["GET", "POST"])
