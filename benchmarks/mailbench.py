@@ -208,6 +208,7 @@ class Worker:
         self.process = None
         self.log_path = None
         self.starts = 0
+        self.ready_line = " ready."
 
     def command(self):
         return [
@@ -226,9 +227,9 @@ class Worker:
                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
             )  # fmt: skip
         deadline = time.monotonic() + timeout
-        while " ready." not in self.log_path.read_text():
+        while self.ready_line not in self.log_path.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"The Celery worker did not start:\n{self.log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"Celery {self.command()[4]} did not start:\n{self.log_path.read_text()[-3000:]}")
             time.sleep(0.1)
 
     def pids(self):
@@ -265,6 +266,18 @@ class Worker:
             pass
         if self.process.poll() is None:
             self.process.wait(timeout=5)
+
+
+class Beat(Worker):
+    """Celery beat with the project's schedule (the outbox sweeper every half minute), in its own process group."""
+
+    def __init__(self, env, log_dir):
+        super().__init__(env, log_dir, pool="solo", concurrency=1)
+        self.ready_line = "beat: Starting..."
+
+    def command(self):
+        schedule = self.log_dir / "celerybeat-schedule"
+        return [str(PYTHON), "-m", "celery", "-A", "dialogue_event", "beat", "--loglevel=INFO", f"--schedule={schedule}"]
 
 
 def queue_length():
