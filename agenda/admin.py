@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
 from messaging.admin import ReminderInline
 from messaging.models import MessageStatus
+from participants import services as participant_services
 
 from .forms import SessionForm, SessionInlineFormSet
 from .models import Event, Session, Track
@@ -67,6 +69,22 @@ class EventAdmin(TabbedTranslationAdmin):
         (_("Messages"), {"fields": ("message_counts",)}),
     )
     readonly_fields = ("message_counts",)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Places added to the event go at once to the people waiting longest, each told once.
+        promoted = participant_services.promote_from_waitlist(form.instance)
+        if promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person on the waiting list now holds a seat and is being told: %(names)s.",
+                    "%(count)d people on the waiting list now hold a seat and are being told: %(names)s.",
+                    len(promoted),
+                )
+                % {"count": len(promoted), "names": ", ".join(person.full_name for person in promoted)},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("messages to participants"))
     def message_counts(self, event):

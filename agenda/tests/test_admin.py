@@ -2,11 +2,12 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from agenda.models import Session
-from dialogue_event.roles import ORGANISERS, ensure_role_groups
+from messaging.models import Message, MessageKind
+from participants.models import Participant, Status
+from participants.tests.factories import ParticipantFactory
 
 from .factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory, UserFactory
 
@@ -61,15 +62,6 @@ def page_form(response):
 def local_date_and_time(moment):
     moment = timezone.localtime(moment)
     return [moment.strftime("%Y-%m-%d")], [moment.strftime("%H:%M:%S")]
-
-
-@pytest.fixture
-def organiser_client(client):
-    ensure_role_groups()
-    organiser = UserFactory(username="organiser", is_staff=True)
-    organiser.groups.add(Group.objects.get(name=ORGANISERS))
-    client.force_login(organiser)
-    return client
 
 
 def change_url(event):
@@ -186,3 +178,24 @@ def test_new_event_page_offers_sessions_without_tracks_yet(organiser_client):
     assert response.status_code == 200
     formset = session_formset(response)
     assert not formset.empty_form.fields["track"].queryset.exists()
+
+
+def test_raising_the_places_gives_them_at_once_to_the_people_waiting_longest_each_told_once(organiser_client):
+    event = EventFactory(capacity=1)
+    ParticipantFactory(event=event, status=Status.REGISTERED)
+    waiting = [
+        ParticipantFactory(event=event, status=Status.WAITLISTED, full_name=name, registered_at=event.starts_at - days)
+        for name, days in (("Later Person", HOUR), ("First Waiting", 48 * HOUR), ("Second Waiting", 24 * HOUR))
+    ]
+    data = page_form(organiser_client.get(change_url(event)))
+    data["capacity"] = ["3"]
+
+    saved = organiser_client.post(change_url(event), data, follow=True)
+
+    page = saved.content.decode()
+    assert "2 people on the waiting list now hold a seat and are being told: First Waiting, Second Waiting." in page
+    assert [p.status for p in Participant.objects.filter(pk__in=[w.pk for w in waiting]).order_by("full_name")] == [
+        Status.REGISTERED, Status.WAITLISTED, Status.REGISTERED,
+    ]  # fmt: skip
+    organiser_client.post(change_url(event), page_form(organiser_client.get(change_url(event))), follow=True)
+    assert Message.objects.filter(kind=MessageKind.PROMOTED).count() == 2
