@@ -93,6 +93,7 @@ def render(participant, kind, extra_context=None):
     context = {
         "participant": participant,
         "event": event,
+        "kind": kind,
         "personal_link": personal_link(participant),
         **(extra_context or {}),
     }

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -265,6 +265,7 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
         "replace_personal_links",
         "mark_declined",
         "mark_attended",
+        "print_badges",
         "export_personal_data",
         "erase_personal_data",
     ]
@@ -632,6 +633,12 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
                 count,
             ),
         )
+
+    @admin.action(description=_("Print badges (PDF)"), permissions=["manage_people"])
+    def print_badges(self, request, queryset):
+        response = HttpResponse(services.badges_pdf(queryset), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
+        return response
 
     def _change_each(self, request, queryset, change, *, already, done, skipped):
         """Apply a status change to each selected person not yet in that status, and say how many it was."""

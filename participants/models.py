@@ -18,6 +18,17 @@ def new_access_token():
     return secrets.token_urlsafe(16)
 
 
+# Capitals and digits that cannot be mistaken for one another when read out
+# at the door or typed from a printout (no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V).
+CHECKIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+CHECKIN_CODE_LENGTH = 10
+
+
+def new_checkin_token():
+    # About 45 random bits: unguessable at the door, short enough to read out.
+    return "".join(secrets.choice(CHECKIN_CODE_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
+
+
 class Region(models.Model):
     """An oblast, or a city that stands on its own such as Osh or Bishkek."""
 
@@ -226,6 +237,11 @@ class Participant(models.Model):
     decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
 
     access_token = models.CharField(_("personal link key"), max_length=43, unique=True, default=new_access_token)
+    # What her check-in QR code holds: a key of its own, so that a photo of
+    # the code checks her in and never opens her personal page.
+    checkin_token = models.CharField(
+        _("check-in code"), max_length=CHECKIN_CODE_LENGTH, unique=True, null=True, blank=True, editable=False
+    )
     # A form's one-time key, so a second submit of the same form is recognised.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)

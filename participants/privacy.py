@@ -101,6 +101,19 @@ def shown_name(participant, audience):
     return gettext("A participant (not named)")
 
 
+def on_badge(participant):
+    """(name, organisation) on her badge, which everybody in the room reads.
+
+    Named as the room's facilitators see her; otherwise (at risk, or only
+    counted) her first name only, the first word of her name as she writes it,
+    and no organisation, which could point at her.
+    """
+    name = participant.badge_name or participant.full_name
+    if appearance(participant, Audience.FACILITATORS) == Appearance.NAMED:
+        return name, participant.organisation
+    return (name.split()[0] if name.strip() else ""), ""
+
+
 def latest_consent(kind, participant="pk"):
     """A participant's latest answer to one consent question (True, False or None), for annotating a queryset."""
     return Subquery(
@@ -141,3 +154,27 @@ def with_restrictions(participants):
             default=Value(True),
         ),
     )
+
+
+# A figure that leaves the organisers' hands never counts fewer people than
+# this in one cell: in a district or a category of three, "1 woman" names her.
+SMALL_CELL = 5
+
+
+def publishable_count(count):
+    """The count as it may be published, or None when it is a small cell (1 to SMALL_CELL - 1 people)."""
+    return count if count == 0 or count >= SMALL_CELL else None
+
+
+def publishable_counts(counts):
+    """The cells of one table, whose total is published, as they may be published (None: hidden).
+
+    One hidden cell could be worked out from the total and the others, so when
+    exactly one is hidden the next smallest is hidden with it.
+    """
+    shown = [publishable_count(count) for count in counts]
+    if shown.count(None) == 1:
+        visible = [index for index, count in enumerate(shown) if count]
+        if visible:
+            shown[min(visible, key=lambda index: counts[index])] = None
+    return shown

@@ -7,8 +7,10 @@ counted, a waitlist promoted and an email owed the same way whoever acts.
 import copy
 import datetime
 import hashlib
+import io
 from dataclasses import dataclass, field
 
+import segno
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, Lower, Replace
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -40,7 +43,9 @@ from .models import (
     StatusChange,
     Visibility,
     new_access_token,
+    new_checkin_token,
 )
+from .privacy import on_badge
 
 # The categories a new event starts with; organisers edit them per event.
 DEFAULT_CATEGORIES = [
@@ -487,6 +492,83 @@ def replace_personal_links(participants):
     return _in_parts(participants, _replace_links_part)
 
 
+# The check-in code: what the door scans, and nothing else.
+
+# The messages that carry it: those telling her she holds a seat, and the reminders.
+CHECKIN_CODE_MESSAGES = frozenset({MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.REMINDER})
+
+
+def has_checkin_code(participant):
+    """Who has a check-in code: a person holding a seat (registered or already attended)."""
+    return participant.holds_seat and participant.erased_at is None
+
+
+def checkin_code(participant):
+    """Her check-in code, made the first time she needs it; None for a person without a seat."""
+    if not has_checkin_code(participant):
+        return None
+    if participant.checkin_token is None:
+        # Two requests at once must not give her two codes: the first one written wins.
+        Participant.objects.filter(pk=participant.pk, checkin_token__isnull=True).update(
+            checkin_token=new_checkin_token()
+        )
+        participant.checkin_token = Participant.objects.values_list("checkin_token", flat=True).get(pk=participant.pk)
+    return participant.checkin_token
+
+
+def checkin_code_for_reading(token):
+    """The code in two groups of five, as a person reads it out at the door."""
+    middle = len(token) // 2
+    return f"{token[:middle]}-{token[middle:]}"
+
+
+def checkin_qr(token):
+    """The code as a QR code (a segno QRCode; .save() writes PNG or SVG).
+
+    The highest error correction still fits the code in the smallest QR
+    code, so each module is large and a cracked screen or a crumpled
+    printout still scans.
+    """
+    return segno.make_qr(token, error="h", boost_error=False)
+
+
+def checkin_qr_png(token, *, scale=10):
+    buffer = io.BytesIO()
+    checkin_qr(token).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+# Badges: eight to an A4 sheet, each 95 × 68 mm inside dashed cut lines.
+BADGES_PER_SHEET = 8
+
+
+def badges_pdf(participants):
+    """A PDF of badges for these people, in the active language: name, organisation, track and check-in QR code.
+
+    What a badge says of a person is the privacy policy's (on_badge).
+    """
+    from weasyprint import HTML  # Loads Pango: only a request that draws a PDF needs it.
+
+    badges = []
+    for participant in participants.filter(erased_at__isnull=True).select_related("event", "track"):
+        token = checkin_code(participant)
+        name, organisation = on_badge(participant)
+        badges.append(
+            {
+                "name": name,
+                "organisation": organisation,
+                "track": participant.track.title if participant.track_id else "",
+                "event": participant.event.title,
+                "qr": checkin_qr(token).png_data_uri(scale=8, border=2) if token else "",
+                "code": checkin_code_for_reading(token) if token else "",
+            }
+        )
+    badges.sort(key=lambda badge: badge["name"].casefold())
+    sheets = [badges[start : start + BADGES_PER_SHEET] for start in range(0, len(badges), BADGES_PER_SHEET)]
+    html = render_to_string("participants/badges.html", {"sheets": sheets})
+    return HTML(string=html).write_pdf()
+
+
 def _in_parts(participants, send_part):
     pks = [participant.pk for participant in participants]
     sending = Sending()
@@ -527,8 +609,10 @@ def _replace_links_part(pks, sending):
     now = timezone.now()
     for participant in people:
         participant.access_token = new_access_token()
+        # The old check-in code goes with the old link: a photo of either is no use any more.
+        participant.checkin_token = new_checkin_token() if has_checkin_code(participant) else None
         participant.updated_at = now
-    Participant.objects.bulk_update(people, ["access_token", "updated_at"])
+    Participant.objects.bulk_update(people, ["access_token", "checkin_token", "updated_at"])
     # Still to answer: her invitation again, with the new link.
     invitees = [p for p in people if p.status == Status.INVITED and p.invitation_sent_at is not None]
     others = [p for p in people if p.status != Status.INVITED]
@@ -567,8 +651,9 @@ def mark_attended(participant, *, by=None):
 # band, category, district, track and status; everything else about her goes.
 KEPT_WHEN_ERASED = ("id", "event", "status", "source", "gender", "age_band", "category", "district", "track", "created_at")
 # Fields of the record that are not information about her: the key of her
-# personal link is a password, and the erasure's own record is the organisers'.
-NOT_EXPORTED = frozenset({"id", "access_token", "submission_key", "erased_at", "erased_by"})
+# personal link is a password, her check-in code a key as well, and the
+# erasure's own record is the organisers'.
+NOT_EXPORTED = frozenset({"id", "access_token", "checkin_token", "submission_key", "erased_at", "erased_by"})
 
 
 @dataclass

@@ -5,10 +5,11 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.cache import caches
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Event, RegistrationState
 
+from . import report as participation
 from . import services
 from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm
 from .models import Participant, Status
@@ -413,3 +415,45 @@ def confirm_address(request, signed):
         "participants/confirm_address.html",
         {"event": participant.event, "field": name, "address": address, "outcome": outcome},
     )
+
+
+@require_GET
+@cache_control(private=True, max_age=3600)
+def checkin_code_image(request, code):
+    """The QR code of a standing check-in code: it shows only what the address already holds, and opens nothing."""
+    participant = Participant.objects.filter(checkin_token=code).first()
+    if participant is None or not services.has_checkin_code(participant):
+        raise Http404
+    return HttpResponse(services.checkin_qr_png(code), content_type="image/png")
+
+
+def _report_event(request, slug):
+    if not request.user.has_perm("participants.view_report"):
+        raise PermissionDenied
+    return get_object_or_404(Event, slug=slug)
+
+
+@staff_member_required
+@cache_control(private=True, no_store=True)
+def participation_report(request, slug):
+    event = _report_event(request, slug)
+    report = participation.gather(event, translation.get_language())
+    return render(
+        request,
+        "participants/report/report.html",
+        {"event": event, "report": report, "funnel": participation.funnel_lines(report.funnel),
+         "columns": participation.column_titles()},
+    )
+
+
+@staff_member_required
+@cache_control(private=True, no_store=True)
+def participation_report_xlsx(request, slug):
+    event = _report_event(request, slug)
+    language = translation.get_language()
+    content = participation.render_xlsx(participation.gather(event, language), language)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-participation-{language}.xlsx"'
+    return response

@@ -24,6 +24,7 @@ from dialogue_event.roles import ORGANISERS, ensure_role_groups
 from messaging.models import Announcement, MessageKind
 from messaging.services import queue_message
 from participants.models import Status
+from participants.services import checkin_code
 from participants.tests.factories import ParticipantFactory
 from recommendations.models import (
     Endorsement,
@@ -86,10 +87,13 @@ ROLE_TABLE = [
     (r"agenda:", EVERYBODY),
     (r"participants:personal_link", (REDIRECT,) * 8),
     (r"participants:registered", (REDIRECT,) * 8),
+    # The image of a check-in code: it shows only the code, whoever holds it.
+    (r"participants:checkin_code_image", EVERYBODY),
     (r"participants:register", EVERYBODY),
     (r"participants:my_registration", OWN_PAGE),
     (r"participants:(decline|cancel|sign_out)", OWN_PAGE_POST),
     (r"participants:confirm_address", (NOT_FOUND,) * 8),
+    (r"participants:report", ORGANISERS_ONLY),
     (r"recommendations:(session_report|add_recommendation|edit_recommendation)", B_SESSION),
     (r"recommendations:(report_draft|add_quote|delete_quote|.*_draft|delete_recommendation|submit_recommendation)",
      B_SESSION_POST),
@@ -180,6 +184,7 @@ def fill(name, pattern, world):
         "pk": str(world["session"].pk),
         "session_pk": str(world["session"].pk),
         "token": world["other"].access_token,
+        "code": checkin_code(world["other"]),
         "signed": "not-a-signed-value",
         "app_label": "participants",
         "content_type_id": str(ContentType.objects.get_for_model(Event).pk),
