@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -9,6 +11,7 @@ from messaging.admin import ReminderInline
 from messaging.models import MessageStatus
 from participants import services as participant_services
 
+from . import attendance
 from .forms import SessionForm, SessionInlineFormSet
 from .models import Event, Session, Track
 
@@ -67,8 +70,42 @@ class EventAdmin(TabbedTranslationAdmin):
             {"fields": ("capacity", "open_registration", "registration_opens_at", "registration_closes_at")},
         ),
         (_("Messages"), {"fields": ("message_counts",)}),
+        (_("Participation"), {"fields": ("participation_report",)}),
     )
-    readonly_fields = ("message_counts",)
+    readonly_fields = ("message_counts", "participation_report")
+    actions = ["attendance_sheets_per_session", "attendance_sheets_per_track", "checked_in_list"]
+
+    # Lists of people to print or take away: organisers only.
+    def has_manage_people_permission(self, request):
+        return request.user.has_perm("participants.manage_people")
+
+    @admin.action(description=_("Attendance sheets (PDF), one per session"), permissions=["manage_people"])
+    def attendance_sheets_per_session(self, request, queryset):
+        sheets = [sheet for event in queryset.order_by("starts_at", "pk") for sheet in attendance.session_sheets(event)]
+        return self._attendance_pdf(request, sheets, "attendance-sessions.pdf")
+
+    @admin.action(description=_("Attendance sheets (PDF), one per track"), permissions=["manage_people"])
+    def attendance_sheets_per_track(self, request, queryset):
+        sheets = [sheet for event in queryset.order_by("starts_at", "pk") for sheet in attendance.track_sheets(event)]
+        return self._attendance_pdf(request, sheets, "attendance-tracks.pdf")
+
+    def _attendance_pdf(self, request, sheets, filename):
+        if not sheets:
+            self.message_user(request, gettext("The selected events have nothing to sign yet."), messages.WARNING)
+            return None
+        return _download(attendance.render_pdf(sheets), "application/pdf", filename)
+
+    @admin.action(description=_("Checked-in list (XLSX)"), permissions=["manage_people"])
+    def checked_in_list(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select one event for its checked-in list."), messages.WARNING)
+            return None
+        event = queryset.get()
+        return _download(
+            attendance.render_checked_in_xlsx(event),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{event.slug}-checked-in.xlsx",
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -101,3 +138,16 @@ class EventAdmin(TabbedTranslationAdmin):
                 for status in (MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED)
             ),
         )
+
+    @admin.display(description=_("participation report"))
+    def participation_report(self, event):
+        if event.pk is None:
+            return "—"
+        url = reverse("participants:report", args=[event.slug])
+        return format_html('<a href="{}">{}</a>', url, gettext("Invited, registered and attended, by group"))
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

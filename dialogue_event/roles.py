@@ -42,6 +42,8 @@ is_door_staff = rules.is_active & rules.is_group_member(DOOR_STAFF)
 rules.add_perm("participants.manage_people", is_organiser)
 # Checking people in at the door (the door page, the check-in action).
 rules.add_perm("participants.check_in", is_organiser | is_door_staff)
+# The participation report (every count, small cells included).
+rules.add_perm("participants.view_report", is_organiser)
 # The facilitators' pages: their own sessions, or, for organisers, every session.
 rules.add_perm("agenda.view_facilitator_pages", is_organiser | is_facilitator)
 rules.add_perm("agenda.view_every_session", is_organiser)

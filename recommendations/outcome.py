@@ -25,8 +25,18 @@ from django.utils.translation import ngettext
 
 from django.conf import settings
 
-from participants.models import Gender, Participant, Status
-from participants.privacy import Appearance, Audience, appearance, quotable, shown_name
+from participants import report as participation_report
+from participants.models import Participant
+from participants.privacy import (
+    SMALL_CELL,
+    Appearance,
+    Audience,
+    appearance,
+    publishable_count,
+    publishable_counts,
+    quotable,
+    shown_name,
+)
 from participants.resources import CSV, XLSX
 
 from .models import Framework, OutcomeFormat, Quote, Recommendation, RecommendationStatus, SessionReport
@@ -35,13 +45,17 @@ from .models import Framework, OutcomeFormat, Quote, Recommendation, Recommendat
 @dataclass
 class Figure:
     label: str
-    count: int
+    count: int = None  # None: fewer than SMALL_CELL people, hidden.
+
+    @property
+    def shown(self):
+        return _count_text(self.count)
 
 
 @dataclass
 class Participation:
     attended: bool  # False: nobody is checked in yet, so these are the registered participants.
-    total: int
+    total: int  # None when fewer than SMALL_CELL people: then every figure is hidden.
     by_gender: list
     by_category: list
     by_district: list
@@ -240,33 +254,24 @@ def _gather(event, language):
 
 
 def _participation(event):
-    people = event.participants.filter(status=Status.ATTENDED)
-    attended = people.exists()
-    if not attended:
-        people = event.participants.holding_seats()
-    people = list(people.select_related("category", "district__region").order_by())
-    genders = {value: str(label) for value, label in Gender.choices}  # in this language, to be kept as text
-    not_given = _("Not given")
+    # The same people and labels as the participation report; small cells hidden, as the document is public.
+    attended, people = participation_report.took_part(event)
+    dimensions = {key: (label, order) for key, _title, label, order in participation_report.dimensions()}
 
-    def figures(labels, order=None):
-        counts = Counter(labels)
-        keys = sorted(counts, key=order or (lambda label: (label == not_given, label)))
-        return [Figure(label, counts[label]) for label in keys]
+    def figures(key):
+        label, order = dimensions[key]
+        counts = Counter(label(p) for p in people)
+        labels = sorted(counts, key=order)
+        shown = publishable_counts([counts[name] for name in labels])
+        return [Figure(name, count) for name, count in zip(labels, shown)]
 
-    gender_order = {label: index for index, label in enumerate([*genders.values(), not_given])}
     return Participation(
         attended=attended,
-        total=len(people),
-        by_gender=figures([genders.get(p.gender, not_given) for p in people], order=gender_order.get),
-        by_category=figures([p.category.name if p.category else not_given for p in people]),
-        by_district=figures([_district(p.district) if p.district else not_given for p in people]),
+        total=publishable_count(len(people)),
+        by_gender=figures("sex"),
+        by_category=figures("category"),
+        by_district=figures("district"),
     )
-
-
-def _district(district):
-    # "Osh city", not "Osh city (Osh city)".
-    region = district.region.name
-    return district.name if region == district.name else f"{district.name} ({region})"
 
 
 def _people(report):
@@ -435,7 +440,7 @@ def render_docx(content):
             table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Group"), _("People")
             for figure in figures:
                 cells = table.add_row().cells
-                cells[0].text, cells[1].text = figure.label, str(figure.count)
+                cells[0].text, cells[1].text = figure.label, figure.shown
                 cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
         document.add_heading(_("Key points of each track"), level=1)
@@ -509,7 +514,15 @@ def _summary_lines(content):
     return [(label, value) for label, value in lines if value]
 
 
+def _count_text(count):
+    return _("fewer than %(count)s") % {"count": SMALL_CELL} if count is None else str(count)
+
+
 def _participation_sentence(participation):
+    if participation.total is None:
+        if participation.attended:
+            return _("Fewer than %(count)s people took part (as checked in at the event).") % {"count": SMALL_CELL}
+        return _("Fewer than %(count)s people registered (nobody has been checked in yet).") % {"count": SMALL_CELL}
     count = participation.total
     if participation.attended:
         return ngettext(
