@@ -43,6 +43,14 @@ def facilitator_clash_message(facilitator, other):
     ) % {"name": display_name(facilitator), "session": other.title, "time": format_time_range(other)}
 
 
+def seat_holders(session):
+    """Who is expected in a session: everybody holding a seat for a plenary, the track's people for a track's."""
+    participants = Participant.objects.filter(event=session.event_id).holding_seats()
+    if session.track_id:
+        participants = participants.filter(track=session.track_id)
+    return participants
+
+
 def participants_for_session(session):
     """The people a facilitator can expect in a session: everybody holding a
     seat for a plenary, the track's participants for a track's session.
@@ -50,10 +58,7 @@ def participants_for_session(session):
     Each comes with `no_photos` and `no_quotes`; the page names only the
     people the privacy policy lets facilitators see named.
     """
-    participants = Participant.objects.filter(event=session.event_id).holding_seats()
-    if session.track_id:
-        participants = participants.filter(track=session.track_id)
-    participants = privacy.with_restrictions(participants).select_related("category").order_by("full_name", "pk")
+    participants = privacy.with_restrictions(seat_holders(session)).select_related("category").order_by("full_name", "pk")
     return [
         ExpectedParticipant(participant, privacy.appearance(participant, privacy.Audience.FACILITATORS))
         for participant in participants
