@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 
 import psycopg2
 import pytest
@@ -25,7 +24,8 @@ from conftest import BASE_DIR, _database_url
 from messaging.models import Message, MessageStatus
 from participants.models import Participant
 from participants.tasks import erase_after_retention
-from participants.tests.factories import DistrictFactory, ParticipantFactory
+from participants.tests.factories import ParticipantFactory
+from participants.tests.test_views import form_data
 
 
 @pytest.fixture
@@ -36,26 +36,6 @@ def open_event():
         registration_opens_at=now - datetime.timedelta(days=1),
         registration_closes_at=now + datetime.timedelta(days=10),
     )
-
-
-def registration(event, email="aigul@example.org"):
-    return {
-        "full_name": "Айгүл Өмүрбекова",
-        "gender": "woman",
-        "age_band": "30_44",
-        "category": event.categories.filter(open_to_public=True).first().pk,
-        "organisation": "Aiyl kenesh of Ak-Sai",
-        "district": DistrictFactory().pk,
-        "village": "Ак-Сай",
-        "phone": "0555 123 456",
-        "email": email,
-        "preferred_channel": "whatsapp",
-        "preferred_language": "ky",
-        "accommodation_nights": "1",
-        "visibility": "organisers_only",
-        "consent_data_processing": "on",
-        "submission_key": str(uuid.uuid4()),
-    }
 
 
 @contextlib.contextmanager
@@ -80,7 +60,7 @@ def test_registration_waiting_for_a_locked_row_gives_up_within_the_web_lock_time
         started = time.monotonic()
         # The 503 page is drawn from this error (dialogue_event/database_errors.py); the test client hands it on.
         with pytest.raises(OperationalError) as raised:
-            client.post(f"/ru/events/{open_event.slug}/register/", registration(open_event))
+            client.post(f"/ru/events/{open_event.slug}/register/", form_data(open_event))
         waited = time.monotonic() - started
 
     assert raised.value.__cause__.pgcode == LOCK_NOT_AVAILABLE
@@ -174,7 +154,7 @@ print(json.dumps({"status": response.status_code, "location": response.get("Loca
 
 @pytest.mark.django_db(transaction=True)
 def test_registration_succeeds_within_a_second_while_redis_hangs(open_event, frozen_redis):
-    data = registration(open_event)
+    data = form_data(open_event)
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": frozen_redis}
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CACHE_URL", None)
