@@ -26,7 +26,6 @@ from django.utils.translation import ngettext
 from django.conf import settings
 
 from participants import report as participation_report
-from participants.models import Participant
 from participants.privacy import (
     SMALL_CELL,
     Appearance,
@@ -34,7 +33,6 @@ from participants.privacy import (
     appearance,
     publishable_count,
     publishable_counts,
-    quotable,
     shown_name,
 )
 from participants.resources import CSV, XLSX
@@ -198,8 +196,7 @@ def attach_quotes(content):
     A session that only had quotes, none of which may be shown any more, is left out.
     """
     ids = [quote_id for track in content.tracks for session in track.sessions for quote_id in session.quote_ids]
-    speakers = quotable(Participant.objects.all())
-    quotes = Quote.objects.filter(pk__in=ids, participant__in=speakers).select_related("participant__category")
+    quotes = Quote.objects.publishable().filter(pk__in=ids).select_related("participant__category")
     with translation.override(content.language):
         shown = {quote.pk: {"text": quote.text, "who": _speaker(quote.participant)} for quote in quotes}
     tracks = []
