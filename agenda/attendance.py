@@ -14,15 +14,15 @@ her own to sign instead, besides the blank rows for walk-ins.
 from dataclasses import dataclass
 
 import tablib
-from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from participants import privacy
-from participants.models import Gender, Participant, Status, StatusChange
+from participants.models import Gender, Participant, Status
 from participants.resources import XLSX
+from participants.selectors import with_check_in
 
 from .models import format_time_range
 from .services import seat_holders
@@ -107,14 +107,8 @@ def render_pdf(sheets):
 def checked_in(event):
     """The people checked in at the event whom an export may name, with when; and how many others checked in."""
     people = Participant.objects.filter(event=event, status=Status.ATTENDED)
-    checked_in_at = Subquery(
-        StatusChange.objects.filter(participant=OuterRef("pk"), to_status=Status.ATTENDED)
-        .order_by("-changed_at", "-pk")
-        .values("changed_at")[:1]
-    )
     named = (
-        privacy.named(people, privacy.Audience.EXPORT)
-        .annotate(checked_in_at=checked_in_at)
+        with_check_in(privacy.named(people, privacy.Audience.EXPORT))
         .select_related("category", "district", "track")
         .order_by("full_name", "pk")
     )

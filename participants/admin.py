@@ -620,7 +620,7 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
         self._change_each(
             request,
             queryset,
-            services.mark_attended,
+            services.check_in,
             already=Status.ATTENDED,
             done=lambda count: ngettext(
                 "%(count)d participant is now checked in as attended.",

@@ -225,3 +225,54 @@ class DeclineForm(ControlCharactersRefused, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         validators=[validate_no_markup],
     )
+
+
+class WalkInForm(ControlCharactersRefused, ContactFieldsMixin, forms.ModelForm):
+    """A person the door adds: who came without being on the list, as few questions as counting her needs."""
+
+    # The phone's own key for this walk-in, so a form the phone sends again (after being offline) adds her once.
+    key = forms.UUIDField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Participant
+        fields = ["full_name", "gender", "category", "district", "phone", "track"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        }
+        help_texts = {"full_name": _("As she writes it."), "phone": _("For example 0555 123 456.")}
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["category"].queryset = event.categories.all()
+        self.fields["district"].choices = district_choices
+        self.fields["track"].queryset = event.tracks.order_by("order", "pk")
+        self.fields["track"].empty_label = _("Not decided yet")
+        if not event.tracks.exists():
+            del self.fields["track"]
+        for name in ("gender", "category", "phone"):
+            self.fields[name].required = True
+        self.fields["full_name"].validators += [validate_person_name, validate_no_markup]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        phone = cleaned_data.get("phone")
+        # Door staff see every name on the list: saying whose number it is
+        # lets them find her. The same walk-in sent again is no one else.
+        owner = (
+            self.event.participants.filter(phone=phone, erased_at__isnull=True)
+            .exclude(submission_key=cleaned_data.get("key"))
+            .first()
+        )
+        if phone and owner is not None:
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("%(name)s is already on the list with this phone number: find her by name."),
+                    params={"name": owner.full_name},
+                    code="taken",
+                ),
+            )
+        return cleaned_data

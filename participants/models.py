@@ -3,14 +3,16 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Event, Track
+
+from .folding import folded
 
 
 def new_access_token():
@@ -131,6 +133,7 @@ class Status(models.TextChoices):
 class Source(models.TextChoices):
     INVITATION = "invitation", _("Invited by the organisers")
     PUBLIC_FORM = "public_form", _("Public registration form")
+    WALK_IN = "walk_in", _("Added at the door")
 
 
 # The named sets of statuses. Everything that asks "does she hold a seat?" or
@@ -172,6 +175,12 @@ class Participant(models.Model):
 
     full_name = models.CharField(
         _("full name"), max_length=200, help_text=_("As the person writes it, in any order and alphabet.")
+    )
+    # What the door's search looks in: both names, in any alphabet (folding.py).
+    name_folded = models.GeneratedField(
+        expression=folded(Concat("full_name", Value(" "), "badge_name")),
+        output_field=models.TextField(),
+        db_persist=True,
     )
     badge_name = models.CharField(
         _("name on the badge"), max_length=100, blank=True, help_text=_("If different from the full name.")
@@ -390,3 +399,20 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {_('yes') if self.given else _('no')}"
+
+
+class RetiredCheckinCode(models.Model):
+    """A check-in code replaced by a new one, kept so that the door can say so when it is shown.
+
+    Only a digest is kept: the old code must check nobody in.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="retired_checkin_codes", verbose_name=_("participant")
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    retired_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("replaced check-in code")
+        verbose_name_plural = _("replaced check-in codes")

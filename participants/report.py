@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .models import AgeBand, Gender, Source, Status
 
 # Everybody else who is checked in came through the door without being on the
-# list: the walk-ins, counted apart. A new Source for them needs no change here.
+# list: the walk-ins (Source.WALK_IN), counted apart.
 PLANNED_SOURCES = (Source.INVITATION, Source.PUBLIC_FORM)
 
 

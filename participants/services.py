@@ -38,6 +38,7 @@ from .models import (
     Consent,
     ConsentMethod,
     Participant,
+    RetiredCheckinCode,
     Source,
     Status,
     StatusChange,
@@ -97,12 +98,17 @@ class RegistrationResult:
     is_repeat_submission: bool = False
 
 
-def change_status(participant, new_status, *, by=None, note=""):
-    """Move a participant to a new status and record the step in their history."""
+def change_status(participant, new_status, *, by=None, note="", at=None):
+    """Move a participant to a new status and record the step in their history (at `at`, by default now)."""
     if participant.status == new_status:
         return
     StatusChange.objects.create(
-        participant=participant, from_status=participant.status, to_status=new_status, changed_by=by, note=note
+        participant=participant,
+        from_status=participant.status,
+        to_status=new_status,
+        changed_by=by,
+        note=note,
+        changed_at=at or timezone.now(),
     )
     participant.status = new_status
     if new_status in Status.SIGNED_UP and participant.registered_at is None:
@@ -110,9 +116,11 @@ def change_status(participant, new_status, *, by=None, note=""):
     participant.save()
 
 
-def record_added(participant, *, by=None, how):
+def record_added(participant, *, by=None, how, at=None):
     """The first line of a person's history: how they came onto the list, and in which status."""
-    StatusChange.objects.create(participant=participant, to_status=participant.status, changed_by=by, note=how)
+    StatusChange.objects.create(
+        participant=participant, to_status=participant.status, changed_by=by, note=how, changed_at=at or timezone.now()
+    )
 
 
 def add_imported(participants, *, by=None):
@@ -607,6 +615,11 @@ def _send_invitations_part(pks, sending):
 def _replace_links_part(pks, sending):
     people = _locked(pks)
     now = timezone.now()
+    RetiredCheckinCode.objects.bulk_create(
+        RetiredCheckinCode(participant=participant, digest=checkin_code_digest(participant.checkin_token), retired_at=now)
+        for participant in people
+        if participant.checkin_token
+    )
     for participant in people:
         participant.access_token = new_access_token()
         # The old check-in code goes with the old link: a photo of either is no use any more.
@@ -627,6 +640,11 @@ def _invitation_key(participant):
     return f"invitation:{participant.pk}:{_link_digest(participant)}"
 
 
+def checkin_code_digest(code):
+    """What the door's phones hold of each code: enough to recognise it offline, useless to check anybody in."""
+    return _digest(code)
+
+
 def _link_digest(participant):
     # The outbox's keys and the confirmation links name a personal link by
     # a digest: neither is secret.
@@ -637,12 +655,141 @@ def _digest(text):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-@transaction.atomic
-def mark_attended(participant, *, by=None):
-    _lock_event(participant.event)
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    change_status(participant, Status.ATTENDED, by=by, note="checked in")
+# The door: checking people in, taking it back, and people who come unlisted.
+
+# How long the door may take a check-in back (a wrong tap); later, an organiser does it in the admin.
+UNDO_CHECK_IN_WITHIN = datetime.timedelta(minutes=1)
+# A phone that was offline sends when each check-in was made; a phone's clock
+# further off than this is not believed, and the time of arrival is used.
+OFFLINE_AT_MOST = datetime.timedelta(hours=24)
+CHECKED_IN_NOTE = "checked in"
+WALKED_IN_NOTE = "walked in"
+
+
+class CheckInOutcome(models.TextChoices):
+    CHECKED_IN = "checked_in", gettext_lazy("Checked in")
+    ALREADY = "already", gettext_lazy("Already checked in")
+
+
+@dataclass
+class CheckIn:
+    outcome: str
+    participant: Participant
+    at: datetime.datetime
+    by: object = None
+
+
+class CodeProblem(models.TextChoices):
+    UNKNOWN = "unknown", gettext_lazy("This is not a check-in code of this site. Find her by name.")
+    REPLACED = "replaced", gettext_lazy(
+        "This code was replaced by a new one: ask for the newest message, or find her by name and check who she is."
+    )
+    OTHER_EVENT = "other_event", gettext_lazy("This code is for another event.")
+    NO_SEAT = "no_seat", gettext_lazy("She holds no seat at this event.")
+
+
+class CheckInRefused(Exception):
+    def __init__(self, problem, participant=None, other_event=None):
+        super().__init__(problem)
+        self.problem = problem
+        self.participant = participant
+        self.other_event = other_event
+
+
+class UndoTooLate(Exception):
+    pass
+
+
+def normalise_checkin_code(text):
+    """The code as stored, from what the scanner read or a person typed ("kd4x-7 nq3ra")."""
+    return "".join(character for character in text.upper() if character.isalnum())
+
+
+def find_by_checkin_code(event, text):
+    """The seat-holder whose code this is, or CheckInRefused saying what is wrong with it."""
+    code = normalise_checkin_code(text)
+    participant = Participant.objects.filter(checkin_token=code).select_related("event").first() if code else None
+    if participant is None:
+        retired = RetiredCheckinCode.objects.filter(digest=checkin_code_digest(code), participant__event=event).first()
+        if retired is not None:
+            raise CheckInRefused(CodeProblem.REPLACED, participant=retired.participant)
+        raise CheckInRefused(CodeProblem.UNKNOWN)
+    if participant.event_id != event.pk:
+        raise CheckInRefused(CodeProblem.OTHER_EVENT, other_event=participant.event)
+    if not has_checkin_code(participant):
+        raise CheckInRefused(CodeProblem.NO_SEAT, participant=participant)
     return participant
+
+
+def _believable(at, now):
+    return at if at is not None and now - OFFLINE_AT_MOST <= at <= now else now
+
+
+def _last_check_in(participant):
+    return participant.status_changes.filter(to_status=Status.ATTENDED).order_by("-changed_at", "-pk").first()
+
+
+@transaction.atomic
+def check_in(participant, *, by=None, at=None, now=None):
+    """Check her in, once: a second check-in (another phone, a replay) says when and by whom she was.
+
+    `at` is when the door checked her in, for a phone that sends it later.
+    """
+    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if participant.status == Status.ATTENDED:
+        earlier = _last_check_in(participant)
+        return CheckIn(
+            CheckInOutcome.ALREADY, participant, earlier.changed_at if earlier else None, earlier.changed_by if earlier else None
+        )
+    at = _believable(at, now or timezone.now())
+    change_status(participant, Status.ATTENDED, by=by, note=CHECKED_IN_NOTE, at=at)
+    return CheckIn(CheckInOutcome.CHECKED_IN, participant, at, by)
+
+
+@transaction.atomic
+def undo_check_in(participant, *, by=None, now=None):
+    """Take back a check-in made within the last minute; True if there was one to take back.
+
+    A person added at the door leaves the list again (cancelled, counted nowhere).
+    """
+    now = now or timezone.now()
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status != Status.ATTENDED:
+        return False
+    earlier = _last_check_in(participant)
+    if earlier is None or earlier.changed_at < now - UNDO_CHECK_IN_WITHIN:
+        raise UndoTooLate
+    back_to = Status.CANCELLED if participant.source == Source.WALK_IN else (earlier.from_status or Status.REGISTERED)
+    change_status(participant, back_to, by=by, note="check-in taken back")
+    return True
+
+
+def add_walk_in(event, participant, *, by=None, key, at=None, now=None):
+    """Add a person who came without being on the list, checked in at once. Safe to send twice (same key).
+
+    `participant` is the unsaved person as the door's form made her. Returns
+    (participant, created).
+    """
+    earlier = Participant.objects.filter(event=event, submission_key=key).first()
+    if earlier is not None:
+        return earlier, False
+    participant.event = event
+    participant.source = Source.WALK_IN
+    participant.status = Status.ATTENDED
+    participant.submission_key = key
+    participant.registered_at = _believable(at, now or timezone.now())
+    try:
+        with transaction.atomic():
+            participant.save()
+            record_added(participant, by=by, how=WALKED_IN_NOTE, at=participant.registered_at)
+    except IntegrityError:
+        # The same form sent twice at once (the first one is she), or her
+        # phone number given to someone else a moment ago.
+        earlier = Participant.objects.filter(event=event, submission_key=key).first()
+        if earlier is None:
+            raise ValidationError(_("Somebody with this phone number is already on this event's list."), code="taken")
+        return earlier, False
+    return participant, True
 
 
 # A person's rights over her data (Kyrgyz Law No. 58 asks for an answer within
@@ -653,7 +800,9 @@ KEPT_WHEN_ERASED = ("id", "event", "status", "source", "gender", "age_band", "ca
 # Fields of the record that are not information about her: the key of her
 # personal link is a password, her check-in code a key as well, and the
 # erasure's own record is the organisers'.
-NOT_EXPORTED = frozenset({"id", "access_token", "checkin_token", "submission_key", "erased_at", "erased_by"})
+NOT_EXPORTED = frozenset(
+    {"id", "access_token", "checkin_token", "name_folded", "submission_key", "erased_at", "erased_by"}
+)
 
 
 @dataclass
@@ -822,6 +971,7 @@ def erasure_plan(participant, *, now=None):
     removed = {
         _("consents"): participant.consents.count(),
         _("steps of her history"): participant.status_changes.count(),
+        _("replaced check-in codes"): participant.retired_checkin_codes.count(),
         _("messages to her"): participant.messages.count(),
         _("quotes, with their earlier versions"): participant.quotes.count(),
         _("comments on recommendations"): participant.endorsements.exclude(comment="").count(),
@@ -879,6 +1029,7 @@ def erase_personal_data(participant, *, by=None, now=None):
     participant.messages.all().delete()
     participant.consents.all().delete()
     participant.status_changes.all().delete()
+    participant.retired_checkin_codes.all().delete()
 
     for model_field in Participant._meta.concrete_fields:
         if model_field.name not in KEPT_WHEN_ERASED:

@@ -56,7 +56,8 @@ class ControlCharactersRefused:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.CharField):
+            # A UUIDField is a CharField whose validators see the UUID it made.
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.UUIDField):
                 field.validators.append(validate_no_control_characters)
 
 

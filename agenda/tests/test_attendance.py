@@ -106,7 +106,7 @@ def test_track_sheets_list_the_tracks_people_for_the_day(organiser_client, dialo
 def test_checked_in_list_has_exactly_the_people_checked_in(organiser_client, organiser, dialogue):
     event, people = dialogue
     for key in ("gulnara", "at_risk"):
-        services.mark_attended(people[key], by=organiser)
+        services.check_in(people[key], by=organiser)
     ParticipantFactory(status=Status.ATTENDED, full_name="Other Event Person")
 
     response = _download(organiser_client, "checked_in_list", event)

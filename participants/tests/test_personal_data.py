@@ -74,7 +74,7 @@ def gulnara(session, organiser):
         participant, {ConsentKind.DATA_PROCESSING: True, ConsentKind.MEDIA: True}, language="ru", earlier={}
     )
     queue_message(participant, MessageKind.CONFIRMATION)
-    services.mark_attended(participant, by=organiser)
+    services.check_in(participant, by=organiser)
     quote = recommendation_services.add_quote(session, by=organiser, participant=participant, text=QUOTE, language="ru")
     # A second version of the quote, so that its history holds more than one copy.
     quote.text = QUOTE + " Обязательно."
@@ -249,6 +249,7 @@ def test_every_record_about_a_person_is_handled_by_the_erasure():
     """A new model that points at a participant holds data about her: erase_personal_data must decide its fate."""
     handled = {
         "participants.StatusChange",
+        "participants.RetiredCheckinCode",
         "participants.Consent",
         "messaging.Message",
         "recommendations.Quote",

@@ -201,7 +201,7 @@ def test_status_history_names_who_changed_it(django_user_model):
     organiser = django_user_model.objects.create_user("organiser")
     participant = ParticipantFactory(status=Status.REGISTERED)
 
-    services.mark_attended(participant, by=organiser)
+    services.check_in(participant, by=organiser)
 
     change = StatusChange.objects.get(participant=participant)
     assert (change.from_status, change.to_status, change.changed_by) == (Status.REGISTERED, Status.ATTENDED, organiser)
