@@ -93,21 +93,61 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    """Debian's headless chromium, driven by Playwright."""
+def _chromium(monkeypatch, extra_args=()):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # test makes meanwhile are still plain synchronous code.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=[*CHROMIUM_ARGS, *extra_args]
+        )
         yield chromium
         chromium.close()
         # While that loop runs, Django keys its connections to the loop's
         # context: close them here, or they outlive the test database.
         connections.close_all()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's headless chromium, driven by Playwright."""
+    yield from _chromium(monkeypatch)
+
+
+@pytest.fixture
+def camera_video(tmp_path):
+    """Where camera_browser's camera plays its video from (write a Y4M file there before the page asks for it)."""
+    return tmp_path / "camera.y4m"
+
+
+@pytest.fixture
+def camera_browser(monkeypatch, camera_video):
+    """Chromium whose camera shows the file camera_video (participants.tests.fake_camera writes one)."""
+    yield from _chromium(
+        monkeypatch,
+        [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera_video}",
+        ],
+    )
+
+
+@pytest.fixture
+def log_in_browser(live_server):
+    """A function: a new context of a browser, logged in as a user on the live server."""
+    from django.test import Client
+
+    def log_in(browser, user, **context_options):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(**context_options)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+        return context
+
+    return log_in
 
 
 @pytest.fixture

@@ -19,4 +19,14 @@ urlpatterns = [
     path("a/<str:signed>/", views.confirm_address, name="confirm_address"),
     path("events/<slug:slug>/report/", views.participation_report, name="report"),
     path("events/<slug:slug>/report/xlsx/", views.participation_report_xlsx, name="report_xlsx"),
+    # The door: check-in on the organisers' and door staff's phones, offline too.
+    path("events/<slug:slug>/door/", views.door_page, name="door"),
+    path("events/<slug:slug>/door/service-worker.js", views.door_service_worker, name="door_service_worker"),
+    path("events/<slug:slug>/door/people.json", views.door_people, name="door_people"),
+    path("events/<slug:slug>/door/search.json", views.door_search, name="door_search"),
+    path("events/<slug:slug>/door/check-in/", views.door_check_in, name="door_check_in"),
+    path("events/<slug:slug>/door/undo/", views.door_undo, name="door_undo"),
+    path("events/<slug:slug>/door/walk-in/", views.door_walk_in, name="door_walk_in"),
+    path("events/<slug:slug>/door/login/", views.DoorLoginView.as_view(), name="door_login"),
+    path("events/<slug:slug>/door/logout/", views.DoorLogoutView.as_view(), name="door_logout"),
 ]

@@ -1,19 +1,26 @@
 import copy
 import datetime
+import functools
 import re
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -23,9 +30,10 @@ from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Event, RegistrationState
 
+from . import door, services
 from . import report as participation
-from . import services
-from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm
+from .folding import FOLDS
+from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm, WalkInForm
 from .models import Participant, Status
 
 # Which personal links this browser has opened: {event id: access token}.
@@ -457,3 +465,244 @@ def participation_report_xlsx(request, slug):
     )
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-participation-{language}.xlsx"'
     return response
+
+
+# The door: a page that keeps working offline (door.js and its service
+# worker), and the small JSON answers it asks for while the connection lasts.
+
+
+def door_staff_only(view):
+    """For organisers and door staff; anyone else is sent to the door's login, or told why not, in her language."""
+
+    @functools.wraps(view)
+    def wrapped(request, slug, *args, **kwargs):
+        login_url = reverse("participants:door_login", kwargs={"slug": slug})
+        if not request.user.is_authenticated:
+            if request.method == "GET" and not request.path.endswith(".json"):
+                return redirect_to_login(request.get_full_path(), login_url)
+            return JsonResponse({"message": _("Log in again to go on checking people in."), "login": login_url}, status=401)
+        if not request.user.has_perm("participants.check_in"):
+            if request.path.endswith(".json") or request.method == "POST":
+                return JsonResponse({"message": _("Only organisers and door staff check people in.")}, status=403)
+            return render(request, "participants/door/not_door_staff.html", {"login_url": login_url}, status=403)
+        event = get_object_or_404(Event, slug=slug)
+        return view(request, event, *args, **kwargs)
+
+    return wrapped
+
+
+def _door_person(request, event):
+    person = door.at_the_door(event).filter(pk=_int_or_none(request.POST.get("person"))).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def _time_or_none(value):
+    """A time a phone sent (ISO 8601), or None for anything else."""
+    try:
+        at = parse_datetime(value or "")
+    except ValueError:
+        return None
+    if at is not None and timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return at
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _checked_in_message(check_in):
+    if check_in.outcome == services.CheckInOutcome.CHECKED_IN:
+        return _("%(name)s is checked in.") % {"name": check_in.participant.full_name}
+    return _("%(name)s was already checked in at %(time)s by %(who)s.") % {
+        "name": check_in.participant.full_name,
+        "time": date_format(timezone.localtime(check_in.at), "TIME_FORMAT") if check_in.at else "?",
+        "who": (check_in.by.get_full_name() or check_in.by.get_username()) if check_in.by else _("an organiser"),
+    }
+
+
+def _door_texts():
+    """What door.js says, in the page's language; %(name)s and the like are filled in there."""
+    return {
+        "online": _("Online"),
+        "offline": _("Offline: check-ins are kept on this phone"),
+        "waiting": _("Not yet sent: %(count)s"),
+        "listTime": _("List of %(time)s"),
+        "checkIn": _("Check in"),
+        "checkedInAt": _("Checked in at %(time)s by %(who)s"),
+        "checkedIn": _("%(name)s is checked in."),
+        "checkedInOffline": _("%(name)s is checked in on this phone; it is sent when the connection returns."),
+        "undo": _("Take it back (%(seconds)s s)"),
+        "undone": _("%(name)s is no longer checked in."),
+        "track": _("Track"),
+        "noTrack": _("No track chosen"),
+        "room": _("Room"),
+        "needs": _("Needs"),
+        "noPhotos": _("No photos"),
+        "noQuotes": _("No quotes"),
+        "walkIn": _("Added at the door"),
+        "nobody": _("Nobody on the list matches. Check the spelling, or add her as a person not on the list."),
+        "more": _("The first %(count)s: type more letters to find her."),
+        "typeMore": _("Type at least two letters."),
+        "unknownOffline": _("This code is not on this phone's list (offline). Find her by name."),
+        "cameraFailed": _("The camera cannot be used here. Find her by name, or type the code."),
+        "walkInOffline": _("%(name)s is added on this phone; she is sent when the connection returns."),
+        "remove": _("Remove"),
+        "signOutWaiting": _("Some check-ins are not sent yet. Sign out and lose them?"),
+        "expected": _("%(arrived)s of %(expected)s"),
+    }
+
+
+@door_staff_only
+@require_GET
+@cache_control(private=True, no_cache=True)
+def door_page(request, event):
+    get_token(request)  # door.js sends the CSRF cookie back with each check-in
+    form = WalkInForm(event=event, initial={"key": uuid.uuid4()})
+    tracks = event.tracks.order_by("order", "pk")
+    config = {
+        "event": event.pk,
+        "user": request.user.get_username(),
+        "folds": FOLDS,
+        "phoneSearchFrom": door.PHONE_SEARCH_FROM,
+        "searchResults": door.SEARCH_RESULTS,
+        "undoSeconds": int(services.UNDO_CHECK_IN_WITHIN.total_seconds()),
+        "csrfCookie": settings.CSRF_COOKIE_NAME,
+        "urls": {
+            name: reverse(f"participants:door_{name}", kwargs={"slug": event.slug})
+            for name in ("people", "search", "check_in", "undo", "walk_in", "service_worker")
+        },
+        "decoder": static("vendor/jsqr/jsQR.js"),
+        "tracks": [{"id": track.pk, "title": track.title} for track in tracks],
+        "text": _door_texts(),
+    }
+    return render(request, "participants/door/door.html", {"event": event, "form": form, "config": config})
+
+
+@require_GET
+def door_service_worker(request, slug):
+    """The door page's service worker, served from the page's own path so that it may control the page."""
+    response = render(request, "participants/door/service-worker.js", content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@door_staff_only
+@require_GET
+@cache_control(private=True, no_store=True)
+def door_people(request, event):
+    """The door's list, whole, or what changed since the time the last answer gave (?since=)."""
+    # The next answer starts a little before this one: a change saved while
+    # this one was read, and committed after, still reaches the phone.
+    now = timezone.now()
+    since = _time_or_none(request.GET.get("since"))
+    people = door.changed_since(event, since) if since else door.door_list(event)
+    rooms = door.rooms_by_track(event)
+    return JsonResponse(
+        {
+            "whole": since is None,
+            "next": (now - door.SYNC_OVERLAP).isoformat(),
+            "people": [door.entry(person, rooms) for person in people],
+        }
+    )
+
+
+@door_staff_only
+@require_GET
+@cache_control(private=True, no_store=True)
+def door_search(request, event):
+    text = request.GET.get("q", "")[:100]
+    rooms = door.rooms_by_track(event)
+    return JsonResponse({"people": [door.entry(person, rooms) for person in door.search(event, text)]})
+
+
+@door_staff_only
+@require_POST
+def door_check_in(request, event):
+    """Check a person in, found by the door (?person=) or by her code (?code=), at ?at= if the phone was offline."""
+    at = _time_or_none(request.POST.get("at"))
+    try:
+        if "code" in request.POST:
+            person = services.find_by_checkin_code(event, request.POST["code"][:100])
+        else:
+            person = _door_person(request, event)
+    except services.CheckInRefused as refused:
+        return _refused(event, refused)
+    except Http404:
+        return JsonResponse({"problem": "unknown", "message": _("This person is not on this event's door list.")}, status=404)
+    check_in = services.check_in(person, by=request.user, at=at)
+    return JsonResponse(
+        {"outcome": check_in.outcome, "message": _checked_in_message(check_in), "person": door.entry_now(event, person)}
+    )
+
+
+def _refused(event, refused):
+    message = str(refused.problem.label)
+    if refused.problem == services.CodeProblem.OTHER_EVENT:
+        message = _("This code is for another event: %(event)s.") % {"event": refused.other_event.title}
+    elif refused.problem == services.CodeProblem.NO_SEAT:
+        message = _("%(name)s holds no seat at this event (%(status)s). Ask an organiser.") % {
+            "name": refused.participant.full_name,
+            "status": refused.participant.get_status_display().lower(),
+        }
+    elif refused.problem == services.CodeProblem.REPLACED:
+        message = _(
+            "This code of %(name)s was replaced by a new one: ask to see the newest message, or find her by name "
+            "and make sure it is she."
+        ) % {"name": refused.participant.full_name}
+    status = 404 if refused.problem == services.CodeProblem.UNKNOWN else 409
+    return JsonResponse({"problem": refused.problem, "message": message}, status=status)
+
+
+@door_staff_only
+@require_POST
+def door_undo(request, event):
+    try:
+        person = _door_person(request, event)
+        services.undo_check_in(person, by=request.user)
+    except Http404:
+        return JsonResponse({"message": _("This person is not on this event's door list.")}, status=404)
+    except services.UndoTooLate:
+        return JsonResponse(
+            {"message": _("It is more than a minute since she was checked in: ask an organiser to change it.")},
+            status=409,
+        )
+    return JsonResponse(
+        {"message": _("%(name)s is no longer checked in.") % {"name": person.full_name}, "person": door.entry_now(event, person)}
+    )
+
+
+@door_staff_only
+@require_POST
+def door_walk_in(request, event):
+    form = WalkInForm(request.POST, event=event)
+    if not form.is_valid():
+        return JsonResponse({"message": _("Please correct the marked fields."), "errors": form.errors}, status=400)
+    try:
+        person, created = services.add_walk_in(
+            event, form.save(commit=False), by=request.user, key=form.cleaned_data["key"], at=form.cleaned_data["at"]
+        )
+    except ValidationError as error:
+        return JsonResponse({"message": error.messages[0], "errors": {"phone": error.messages}}, status=400)
+    return JsonResponse(
+        {"message": _("%(name)s is added and checked in.") % {"name": person.full_name}, "person": door.entry_now(event, person)},
+        status=201 if created else 200,
+    )
+
+
+class DoorLoginView(auth_views.LoginView):
+    template_name = "participants/door/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("participants:door", kwargs={"slug": self.kwargs["slug"]})
+
+
+class DoorLogoutView(auth_views.LogoutView):
+    def get_default_redirect_url(self):
+        return reverse("participants:door_login", kwargs={"slug": self.kwargs["slug"]})

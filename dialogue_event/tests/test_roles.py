@@ -46,8 +46,9 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "participant", "facilitator A", "facilitator B", "door staff", "staff", "organiser", "superuser")
 
-# Answers: 200 page, 302 redirect (to a login, or onwards), 403 refused, 404 not found, 405 GET not allowed.
-OK, REDIRECT, REFUSED, NOT_FOUND, POST_ONLY = 200, 302, 403, 404, 405
+# Answers: 200 page, 302 redirect (to a login, or onwards), 401 log in (to a script), 403 refused, 404 not found,
+# 405 GET not allowed.
+OK, REDIRECT, LOG_IN, REFUSED, NOT_FOUND, POST_ONLY = 200, 302, 401, 403, 404, 405
 #                          anonymous participant facil. A  facil. B  door      staff     organiser superuser
 EVERYBODY = (OK,) * 8
 LOGIN_ADMIN = (REDIRECT,) * 5 + (OK, OK, OK)
@@ -94,6 +95,14 @@ ROLE_TABLE = [
     (r"participants:(decline|cancel|sign_out)", OWN_PAGE_POST),
     (r"participants:confirm_address", (NOT_FOUND,) * 8),
     (r"participants:report", ORGANISERS_ONLY),
+    # The door: organisers and door staff.
+    (r"participants:door$", (REDIRECT, REDIRECT, REFUSED, REFUSED, OK, REFUSED, OK, OK)),
+    (r"participants:door_(people|search)", (LOG_IN, LOG_IN, REFUSED, REFUSED, OK, REFUSED, OK, OK)),
+    (r"participants:door_(check_in|undo|walk_in)",
+     (REDIRECT, REDIRECT, REFUSED, REFUSED, POST_ONLY, REFUSED, POST_ONLY, POST_ONLY)),
+    (r"participants:door_service_worker", EVERYBODY),
+    (r"participants:door_login", (OK,) * 2 + (REDIRECT,) * 6),
+    (r"participants:door_logout", (POST_ONLY,) * 8),
     (r"recommendations:(session_report|add_recommendation|edit_recommendation)", B_SESSION),
     (r"recommendations:(report_draft|add_quote|delete_quote|.*_draft|delete_recommendation|submit_recommendation)",
      B_SESSION_POST),

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
-from django.test import Client
 from django.utils import timezone
 
 from agenda.tests.factories import EventFactory, FacilitatorFactory, TrackFactory, UserFactory
@@ -86,14 +85,6 @@ def test_an_address_the_header_cannot_give_counts_by_the_connection_never_an_err
 # In a real browser: every page a person uses works under the policy, and the browser reports no violation.
 
 
-def logged_in(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
-    return context
-
-
 def watched(page):
     """The page, and the list the Content-Security-Policy violations it meets are written to."""
     violations = []
@@ -133,10 +124,10 @@ def test_public_pages_and_the_registration_form_work_under_the_policy(live_serve
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_facilitators_report_keeps_its_draft_under_the_policy(live_server, browser):
+def test_facilitators_report_keeps_its_draft_under_the_policy(live_server, browser, log_in_browser):
     facilitator = FacilitatorFactory()
     session = StartedSessionFactory(facilitators=[facilitator])
-    page, violations = watched(logged_in(browser, live_server, facilitator).new_page())
+    page, violations = watched(log_in_browser(browser, facilitator, viewport={"width": 1280, "height": 900}, locale="en-US").new_page())
 
     assert_policy_sent(page.goto(f"{live_server.url}/en/facilitate/sessions/{session.pk}/report/"))
     page.locator("#id_key_points").fill("Women from Leilek asked for a seat at the border talks.")
@@ -147,13 +138,13 @@ def test_facilitators_report_keeps_its_draft_under_the_policy(live_server, brows
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_admin_lists_and_forms_work_under_the_policy(live_server, browser):
+def test_admin_lists_and_forms_work_under_the_policy(live_server, browser, log_in_browser):
     ensure_role_groups()
     organiser = UserFactory(is_staff=True)
     organiser.groups.add(Group.objects.get(name=ORGANISERS))
     event = open_event()
     ParticipantFactory(event=event, full_name="Nurgul Asanova")
-    page, violations = watched(logged_in(browser, live_server, organiser).new_page())
+    page, violations = watched(log_in_browser(browser, organiser, viewport={"width": 1280, "height": 900}, locale="en-US").new_page())
 
     assert_policy_sent(page.goto(f"{live_server.url}/admin/participants/participant/"))
     page.get_by_role("link", name="Nurgul Asanova").wait_for()
