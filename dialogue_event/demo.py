@@ -7,6 +7,7 @@ are fictional.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -17,10 +18,10 @@ from django.utils.crypto import get_random_string
 
 from agenda.models import Event, Session, Track
 from participants import services
-from participants.models import Category, Channel, ConsentKind, ConsentMethod, District, Participant
+from participants.models import Category, Channel, ConsentKind, ConsentMethod, District, Participant, Status
 from participants.validators import normalise_phone
 
-from .roles import FACILITATORS, ORGANISERS, ensure_role_groups
+from .roles import DOOR_STAFF, FACILITATORS, ORGANISERS, ensure_role_groups
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 
@@ -290,6 +291,7 @@ DEMO_ACCOUNTS = [
     # username, full name, email, is_staff, group
     ("organiser", "Demo Organiser", "organiser@example.org", True, ORGANISERS),
     ("facilitator", "Demo Facilitator", "facilitator@example.org", False, FACILITATORS),
+    ("door", "Demo Door", "door@example.org", False, DOOR_STAFF),
 ]
 
 
@@ -337,8 +339,42 @@ def load_demo(reset_passwords=False):
             report.created.append(username)
 
     _add_programme(event, report)
+    _add_arrivals(event, report)
     _add_results(event, report)
     return report
+
+
+# The morning of the dialogue: most of those registered came, checked in at the
+# door between 8:35 and 9:20; these did not come, so the door page still has
+# people to check in and the report shows who was missing.
+OSH_NO_SHOWS = 4
+OSH_WALK_INS = [
+    # name, gender, category, district, phone
+    ("Салтанат Жумабаева", "woman", "Member of a local council", "Batken district", "0700 140 240"),
+    ("Нургуль Орозова", "woman", "Civil society", "Osh city", "0555 141 241"),
+]
+
+
+def _add_arrivals(event, report):
+    if event.participants.filter(status=Status.ATTENDED).exists():
+        return
+    door = get_user_model().objects.filter(username="door").first()
+    registered = list(event.participants.filter(status=Status.REGISTERED).order_by("pk"))
+    for minute, participant in enumerate(registered[:-OSH_NO_SHOWS]):
+        at = _at(8, 35) + datetime.timedelta(minutes=2 * minute)
+        services.check_in(participant, by=door, at=at, now=at)
+    categories, districts = _by_english_name(event)
+    for number, (full_name, gender, category, district, phone) in enumerate(OSH_WALK_INS):
+        walk_in = Participant(
+            full_name=full_name,
+            gender=gender,
+            category=categories[category],
+            district=districts[district],
+            phone=normalise_phone(phone),
+        )
+        key = uuid.uuid5(uuid.NAMESPACE_URL, f"osh-demo-walk-in-{number}")
+        services.add_walk_in(event, walk_in, by=door, key=key, at=_at(9, 10 + number), now=_at(9, 10 + number))
+    report.created.append(f"{len(registered) - OSH_NO_SHOWS} check-ins and {len(OSH_WALK_INS)} walk-ins")
 
 
 def _add_programme(event, report):
@@ -361,9 +397,14 @@ def _add_programme(event, report):
 OSH_AT_RISK_INVITEE = 3
 
 
-def _add_invitees(event, report):
+def _by_english_name(event):
+    """The event's categories and the districts, by their English names, as the demo's lists give them."""
     categories = {category.name_en: category for category in Category.objects.filter(event=event)}
-    districts = {district.name_en: district for district in District.objects.all()}
+    return categories, {district.name_en: district for district in District.objects.all()}
+
+
+def _add_invitees(event, report):
+    categories, districts = _by_english_name(event)
     tracks = list(event.tracks.order_by("order"))
     for number, (
         full_name, gender, category, district, village, organisation, position, phone, email, language, status,

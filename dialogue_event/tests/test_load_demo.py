@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from agenda.models import Event, Track
-from participants.models import Participant, Status
-from dialogue_event.roles import FACILITATORS, ORGANISERS
+from dialogue_event.roles import DOOR_STAFF, FACILITATORS, ORGANISERS
+from participants import report
+from participants.models import Participant, Source, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_demo_accounts_belong_to_their_groups():
     User = get_user_model()
     assert list(User.objects.get(username="organiser").groups.values_list("name", flat=True)) == [ORGANISERS]
     assert list(User.objects.get(username="facilitator").groups.values_list("name", flat=True)) == [FACILITATORS]
+    assert list(User.objects.get(username="door").groups.values_list("name", flat=True)) == [DOOR_STAFF]
     assert Group.objects.get(name=ORGANISERS).permissions.filter(codename="change_event").exists()
     assert not Group.objects.get(name=FACILITATORS).permissions.exists()
 
@@ -133,6 +135,22 @@ def test_load_demo_invites_about_thirty_fictional_people_of_every_category():
     )
     assert {"Batken district", "Leilek district"} <= set(participants.values_list("district__name_en", flat=True))
     counts = participants.count_by_status()
-    assert counts[Status.REGISTERED] == event.capacity
+    assert counts[Status.REGISTERED] + counts[Status.ATTENDED] - 2 == event.capacity  # and two walk-ins
     assert counts[Status.WAITLISTED] and counts[Status.DECLINED] and counts[Status.INVITED]
     assert participants.filter(email="").exists()
+
+
+def test_the_demo_report_counts_the_people_checked_in_on_the_morning():
+    run_load_demo()
+
+    event = Event.objects.get(slug="osh-dialogue-2021")
+    figures = report.gather(event, "en")
+
+    checked_in = event.participants.filter(status=Status.ATTENDED)
+    assert figures.funnel.attended == checked_in.count() == event.capacity - 4 + 2
+    assert figures.funnel.walk_ins == checked_in.filter(source=Source.WALK_IN).count() == 2
+    by_sex = {row.label: row.attended for row in figures.breakdowns[0].rows}
+    assert by_sex == {"Woman": checked_in.filter(gender="woman").count(), "Man": checked_in.filter(gender="man").count()}
+    by_district = {row.label: row.attended for row in next(b for b in figures.breakdowns if b.key == "district").rows}
+    assert sum(by_district.values()) == checked_in.count()
+    assert by_district["Batken district (Batken region)"] == checked_in.filter(district__name_en="Batken district").count()
