@@ -70,9 +70,9 @@ class EventAdmin(TabbedTranslationAdmin):
             {"fields": ("capacity", "open_registration", "registration_opens_at", "registration_closes_at")},
         ),
         (_("Messages"), {"fields": ("message_counts",)}),
-        (_("Participation"), {"fields": ("participation_report",)}),
+        (_("Participation"), {"fields": ("door_page", "participation_report")}),
     )
-    readonly_fields = ("message_counts", "participation_report")
+    readonly_fields = ("message_counts", "door_page", "participation_report")
     actions = ["attendance_sheets_per_session", "attendance_sheets_per_track", "checked_in_list"]
 
     # Lists of people to print or take away: organisers only.
@@ -137,6 +137,18 @@ class EventAdmin(TabbedTranslationAdmin):
                 (changelist, event.pk, status.value, status.label, counts[status])
                 for status in (MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED)
             ),
+        )
+
+    @admin.display(description=_("check-in at the door"))
+    def door_page(self, event):
+        if event.pk is None:
+            return "—"
+        url = reverse("participants:door", args=[event.slug])
+        return format_html(
+            '<a href="{}">{}</a><div class="help">{}</div>',
+            url,
+            gettext("The door page"),
+            gettext("Open it on the phones at the door. Door staff log in with their own accounts and see nothing else."),
         )
 
     @admin.display(description=_("participation report"))

@@ -680,12 +680,12 @@ class CheckIn:
 
 
 class CodeProblem(models.TextChoices):
-    UNKNOWN = "unknown", gettext_lazy("This is not a check-in code of this site. Find her by name.")
-    REPLACED = "replaced", gettext_lazy(
-        "This code was replaced by a new one: ask for the newest message, or find her by name and check who she is."
-    )
-    OTHER_EVENT = "other_event", gettext_lazy("This code is for another event.")
-    NO_SEAT = "no_seat", gettext_lazy("She holds no seat at this event.")
+    """What is wrong with a code shown at the door (the door page says it in words)."""
+
+    UNKNOWN = "unknown"
+    REPLACED = "replaced"
+    OTHER_EVENT = "other_event"
+    NO_SEAT = "no_seat"
 
 
 class CheckInRefused(Exception):

@@ -632,7 +632,7 @@ def door_check_in(request, event):
         else:
             person = _door_person(request, event)
     except services.CheckInRefused as refused:
-        return _refused(event, refused)
+        return _refused(refused)
     except Http404:
         return JsonResponse({"problem": "unknown", "message": _("This person is not on this event's door list.")}, status=404)
     check_in = services.check_in(person, by=request.user, at=at)
@@ -641,8 +641,7 @@ def door_check_in(request, event):
     )
 
 
-def _refused(event, refused):
-    message = str(refused.problem.label)
+def _refused(refused):
     if refused.problem == services.CodeProblem.OTHER_EVENT:
         message = _("This code is for another event: %(event)s.") % {"event": refused.other_event.title}
     elif refused.problem == services.CodeProblem.NO_SEAT:
@@ -655,6 +654,8 @@ def _refused(event, refused):
             "This code of %(name)s was replaced by a new one: ask to see the newest message, or find her by name "
             "and make sure it is she."
         ) % {"name": refused.participant.full_name}
+    else:
+        message = _("This is not a check-in code of this site. Find her by name.")
     status = 404 if refused.problem == services.CodeProblem.UNKNOWN else 409
     return JsonResponse({"problem": refused.problem, "message": message}, status=status)
 
