@@ -6,7 +6,7 @@ import pytest
 
 from agenda.tests.factories import DoorStaffFactory, EventFactory, TrackFactory
 from participants import services
-from participants.models import Status, StatusChange
+from participants.models import Source, Status, StatusChange
 from participants.tests.factories import ParticipantFactory
 from participants.tests.fake_camera import qr_video
 
@@ -68,15 +68,23 @@ def test_offline_check_ins_survive_a_reload_and_reach_the_server_once(live_serve
         page.click(".door-check-in")
         page.wait_for_selector("#door-notice.alert-success")
     page.wait_for_selector("#door-connection.text-bg-warning")  # the page knows it is offline
+    page.click("#door-walk-in summary")
+    page.fill("#id_full_name", "Салтанат Жумабаева")
+    page.select_option("#id_gender", "woman")
+    page.select_option("#id_category", str(event.categories.first().pk))
+    page.fill("#id_phone", "0700 140 240")
+    page.click("#door-walk-in-form button[type=submit]")
+    page.wait_for_selector("#door-notice.alert-success >> text=Салтанат Жумабаева")
     page.reload()  # offline: the service worker gives the page, IndexedDB the list and what is not sent
     page.wait_for_selector("#door-waiting")
-    wait_until(lambda: page.inner_text("#door-arrived") == "3")
+    wait_until(lambda: page.inner_text("#door-arrived") == "3" and page.inner_text("#door-walk-ins") == "1")
     assert not StatusChange.objects.filter(to_status=Status.ATTENDED).exists()
 
     context.set_offline(False)
 
-    wait_until(lambda: StatusChange.objects.filter(to_status=Status.ATTENDED).count() == 3)
+    wait_until(lambda: StatusChange.objects.filter(to_status=Status.ATTENDED).count() == 4)
     time.sleep(1)  # whatever else the phone would send has had time to arrive
     checked_in = StatusChange.objects.filter(to_status=Status.ATTENDED).values_list("participant__full_name", flat=True)
-    assert sorted(checked_in) == sorted(person.full_name for person in people[:3])
-    assert event.participants.filter(status=Status.ATTENDED).count() == 3
+    assert sorted(checked_in) == sorted([*(person.full_name for person in people[:3]), "Салтанат Жумабаева"])
+    assert event.participants.filter(status=Status.ATTENDED, source=Source.WALK_IN).count() == 1
+    assert page.inner_text("#door-waiting").startswith("Саат")  # nothing left to send: only the list's time
