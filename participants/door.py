@@ -104,3 +104,15 @@ def entry(person, rooms):
 def entry_now(event, person):
     """One person as the door page holds her, read again after a change."""
     return entry(_with_door_details(event.participants.filter(pk=person.pk)).get(), rooms_by_track(event))
+
+
+def check_in_state(check_in):
+    """What a check-in changed of a person the phone already holds: the door page merges it into her entry."""
+    checked_in = check_in.participant.status == Status.ATTENDED
+    by = check_in.by
+    return {
+        "id": check_in.participant.pk,
+        "checked_in": checked_in,
+        "checked_in_at": timezone.localtime(check_in.at).isoformat() if checked_in and check_in.at else None,
+        "checked_in_by": (by.get_full_name() or by.get_username()) if checked_in and by else None,
+    }

@@ -144,7 +144,8 @@ def with_restrictions(participants):
     media question; a person at risk is never photographed or quoted, and a
     person only counted is never quoted, whatever they answered.
     """
-    return participants.annotate(
+    # Aliases, not annotations: each consent is looked up once, inside the two answers.
+    return participants.alias(
         photo_consent=latest_consent(ConsentKind.PHOTOGRAPHY),
         media_consent=latest_consent(ConsentKind.MEDIA),
     ).annotate(

@@ -726,7 +726,12 @@ def _believable(at, now):
 
 
 def _last_check_in(participant):
-    return participant.status_changes.filter(to_status=Status.ATTENDED).order_by("-changed_at", "-pk").first()
+    return (
+        participant.status_changes.filter(to_status=Status.ATTENDED)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -735,7 +740,7 @@ def check_in(participant, *, by=None, at=None, now=None):
 
     `at` is when the door checked her in, for a phone that sends it later.
     """
-    participant = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.status == Status.ATTENDED:
         earlier = _last_check_in(participant)
         return CheckIn(

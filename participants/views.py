@@ -492,7 +492,7 @@ def door_staff_only(view):
 
 
 def _door_person(request, event):
-    person = door.at_the_door(event).filter(pk=_int_or_none(request.POST.get("person"))).first()
+    person = door.at_the_door(event).filter(pk=_int_or_none(request.POST.get("person"))).order_by().first()
     if person is None:
         raise Http404
     return person
@@ -624,7 +624,11 @@ def door_search(request, event):
 @door_staff_only
 @require_POST
 def door_check_in(request, event):
-    """Check a person in, found by the door (?person=) or by her code (?code=), at ?at= if the phone was offline."""
+    """Check a person in, found by the door (?person=) or by her code (?code=), at ?at= if the phone was offline.
+
+    A person the phone named is on its list: the answer says only what changed. A code may be of someone the
+    phone has not heard of yet (registered since it read the list): the answer gives her whole entry.
+    """
     at = _time_or_none(request.POST.get("at"))
     try:
         if "code" in request.POST:
@@ -636,9 +640,8 @@ def door_check_in(request, event):
     except Http404:
         return JsonResponse({"problem": "unknown", "message": _("This person is not on this event's door list.")}, status=404)
     check_in = services.check_in(person, by=request.user, at=at)
-    return JsonResponse(
-        {"outcome": check_in.outcome, "message": _checked_in_message(check_in), "person": door.entry_now(event, person)}
-    )
+    entry = door.entry_now(event, person) if "code" in request.POST else door.check_in_state(check_in)
+    return JsonResponse({"outcome": check_in.outcome, "message": _checked_in_message(check_in), "person": entry})
 
 
 def _refused(refused):

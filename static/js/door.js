@@ -169,9 +169,8 @@
         }
         if (answer.person) {
           if (action.kind === "walk_in") dropLocal("new-" + action.form.key);
-          people.set(answer.person.id, answer.person);
-          await savePeople([answer.person]);
-          if (action.kind === "check_in" && answer.outcome === "already") notify(answer.message, answer.person);
+          const person = await merge(answer.person);
+          if (action.kind === "check_in" && answer.outcome === "already") notify(answer.message, person);
         } else {
           await keepProblem(action, answer.message);
         }
@@ -206,6 +205,15 @@
     if (action.kind === "walk_in") dropLocal("new-" + action.form.key);
     problems.push({ seq: action.seq, message: message, name: name || "" });
     await request(store("meta", "readwrite").put(problems, "problems"));
+  }
+
+  async function merge(change) {
+    // A check-in's answer says only what changed of a person the phone holds; other answers give her whole entry.
+    const person = Object.assign({}, people.get(change.id) || {}, change);
+    if (!person.name) return null;
+    people.set(person.id, person);
+    await savePeople([person]);
+    return person;
   }
 
   function dropLocal(id) {
@@ -287,12 +295,9 @@
     // Not on this phone's list: a code given since the list was read, or one the server will explain.
     try {
       const answer = await call(config.urls.check_in, new URLSearchParams({ code: code }));
-      if (answer.person) {
-        people.set(answer.person.id, answer.person);
-        await savePeople([answer.person]);
-        renderAll();
-      }
-      notify(answer.message, answer.person || null, answer.outcome === "checked_in");
+      const person = answer.person ? await merge(answer.person) : null;
+      renderAll();
+      notify(answer.message, person, answer.outcome === "checked_in");
     } catch (error) {
       if (!(error instanceof Offline)) throw error;
       setOnline(false);
@@ -309,9 +314,7 @@
       const answer = await call(config.urls.walk_in, bodyOf({ kind: "walk_in", form: fields }));
       if (answer.status === 400) return showErrors(form, answer);
       if (answer.status !== 200 && answer.status !== 201) return showLogin(answer);
-      people.set(answer.person.id, answer.person);
-      await savePeople([answer.person]);
-      notify(answer.message, answer.person, true);
+      notify(answer.message, await merge(answer.person), true);
     } catch (error) {
       if (!(error instanceof Offline)) throw error;
       setOnline(false);
