@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -595,8 +596,13 @@ def door_service_worker(request, slug):
 @door_staff_only
 @require_GET
 @cache_control(private=True, no_store=True)
+@gzip_page
 def door_people(request, event):
-    """The door's list, whole, or what changed since the time the last answer gave (?since=)."""
+    """The door's list, whole, or what changed since the time the last answer gave (?since=).
+
+    Compressed, and written in UTF-8 rather than escaped: a phone on mobile data reads the whole list once,
+    with 2,000 people 60 KB instead of 1 MB.
+    """
     # The next answer starts a little before this one: a change saved while
     # this one was read, and committed after, still reaches the phone.
     now = timezone.now()
@@ -608,7 +614,8 @@ def door_people(request, event):
             "whole": since is None,
             "next": (now - door.SYNC_OVERLAP).isoformat(),
             "people": [door.entry(person, rooms) for person in people],
-        }
+        },
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

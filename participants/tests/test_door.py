@@ -1,6 +1,7 @@
 """The door: finding people, checking them in once, taking it back, codes that are wrong, and walk-ins."""
 
 import datetime
+import gzip
 import uuid
 
 import pytest
@@ -292,3 +293,13 @@ def test_the_service_worker_is_served_from_the_door_page_path(client, event):
 
     assert response["Content-Type"].startswith("text/javascript")
     assert b"caches.open" in response.content
+
+
+def test_the_list_reaches_a_phone_compressed_with_names_in_their_letters(door_client, event):
+    for number in range(5):
+        registered(event, full_name=f"Гүлнара Эсенбаева {number}")
+
+    response = door_client.get(url("people", event), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Гүлнара".encode() in gzip.decompress(response.content)
