@@ -177,8 +177,8 @@
         await request(store("outbox", "readwrite").delete(action.seq));
         outbox.shift();
         renderAll();
+        setOnline(true);
       }
-      setOnline(true);
     } catch (error) {
       if (!(error instanceof Offline)) throw error;
       setOnline(false);
@@ -673,7 +673,8 @@
   async function start() {
     await load();
     renderAll();
-    setOnline(navigator.onLine);
+    // Until the phone holds a list, the badge says it is loading one.
+    if (people.size) setOnline(navigator.onLine);
     if ("serviceWorker" in navigator) navigator.serviceWorker.register(config.urls.service_worker).catch(() => undefined);
     try {
       await send();
