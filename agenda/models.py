@@ -123,6 +123,12 @@ class Event(models.Model):
     def get_absolute_url(self):
         return reverse("agenda:event_detail", kwargs={"slug": self.slug})
 
+    def dates_display(self):
+        """Its day, or its first and last days, as the active language writes dates ("3 June 2021")."""
+        starts, ends = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        first = date_format(starts, "DATE_FORMAT")
+        return first if ends.date() == starts.date() else f"{first} – {date_format(ends, 'DATE_FORMAT')}"
+
     @property
     def partner_organisation_list(self):
         return [line.strip() for line in self.partner_organisations.splitlines() if line.strip()]

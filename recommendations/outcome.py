@@ -224,11 +224,7 @@ def _gather(event, language):
     with translation.override(language):
         framework = Framework.for_event(event)
         rows, areas = _recommendations(event, language, framework)
-        starts = timezone.localtime(event.starts_at)
-        ends = timezone.localtime(event.ends_at)
-        date = date_format(starts, "DATE_FORMAT")
-        if ends.date() != starts.date():
-            date = f"{date} – {date_format(ends, 'DATE_FORMAT')}"
+        date = event.dates_display()
         return OutcomeContent(
             language=language,
             title=event.title,
