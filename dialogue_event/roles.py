@@ -29,7 +29,7 @@ DOOR_STAFF = "Door staff"
 ROLE_GROUPS = (ORGANISERS, FACILITATORS, DOOR_STAFF)
 
 # The apps whose data organisers manage in the admin.
-ORGANISER_APPS = ("agenda", "participants", "recommendations", "messaging")
+ORGANISER_APPS = ("agenda", "participants", "recommendations", "messaging", "evaluations")
 
 
 is_superuser = rules.is_active & rules.is_superuser

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "participants",
     "messaging",
     "recommendations",
+    "evaluations",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,20 @@ CELERY_BEAT_SCHEDULE = {
     "erase-after-retention": {
         "task": "participants.tasks.erase_after_retention",
         "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
+    # Three days before the draft outcome closes, those who have not answered
+    # are reminded once (the outbox's key); a check every ten minutes, as above.
+    "send-draft-reminders": {
+        "task": "recommendations.tasks.send_draft_reminders",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
+    # Once a day: organisers are told of each recommendation whose half-yearly
+    # follow-up update is due, once per due date.
+    "send-follow-up-reminders": {
+        "task": "recommendations.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=9, minute=0),
         "options": {"expires": 6 * 3600},
     },
 }

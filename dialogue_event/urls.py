@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     path("", include("participants.urls")),
     path("", include("recommendations.urls")),
+    path("", include("evaluations.urls")),
 )
 
 # Our own error pages, in the visitor's language; a database that cannot answer gets a 503 (database_errors.py).

@@ -24,6 +24,10 @@ class MessageKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Organisers' message")
     NEW_LINK = "new_link", _("New personal link")
     ADDRESS_CHANGE = "address_change", _("Link to confirm a new email address or phone number")
+    DRAFT_OUTCOME = "draft_outcome", _("The draft outcome is open for answers")
+    DRAFT_OUTCOME_REMINDER = "draft_reminder", _("Reminder to answer the draft outcome")
+    OUTCOME_PUBLISHED = "outcome_published", _("The final outcome is published")
+    EVALUATION = "evaluation", _("Evaluation of the event")
 
 
 class Channel(models.TextChoices):

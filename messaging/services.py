@@ -53,6 +53,10 @@ SUBJECTS = {
     MessageKind.ANNOUNCEMENT: "%(subject)s",
     MessageKind.NEW_LINK: _("Your new personal link: %(event)s"),
     MessageKind.ADDRESS_CHANGE: _("Please confirm your address: %(event)s"),
+    MessageKind.DRAFT_OUTCOME: _("The draft recommendations: what do you think? %(event)s"),
+    MessageKind.DRAFT_OUTCOME_REMINDER: _("Three days left to answer the draft recommendations: %(event)s"),
+    MessageKind.OUTCOME_PUBLISHED: _("The recommendations are published: %(event)s"),
+    MessageKind.EVALUATION: _("How was the dialogue? A few questions: %(event)s"),
 }
 DEFAULT_REMINDER_DAYS = (7, 1)
 

@@ -25,7 +25,7 @@ from dialogue_event.admin import ReadOnlyTabularInline, StatusCountsMixin
 from messaging.admin import MessageInline
 from messaging.services import personal_link as personal_link_url
 
-from . import services
+from . import certificates, services
 from .models import (
     Category,
     Consent,
@@ -266,6 +266,7 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
         "mark_declined",
         "mark_attended",
         "print_badges",
+        "print_certificates",
         "export_personal_data",
         "erase_personal_data",
     ]
@@ -638,6 +639,27 @@ class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
     def print_badges(self, request, queryset):
         response = HttpResponse(services.badges_pdf(queryset), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="badges.pdf"'
+        return response
+
+    @admin.action(description=_("Print certificates of participation (PDF)"), permissions=["manage_people"])
+    def print_certificates(self, request, queryset):
+        pdf, skipped = certificates.certificates_pdf(queryset)
+        if skipped:
+            # Shown on the next page: the answer to this request is the file.
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected person did not attend: no certificate for her.",
+                    "%(count)d selected people did not attend: no certificate for them.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+        if pdf is None:
+            return None
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="certificates.pdf"'
         return response
 
     def _change_each(self, request, queryset, change, *, already, done, skipped):

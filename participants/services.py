@@ -29,7 +29,15 @@ from django.utils.translation import gettext_lazy
 from agenda.models import Event, Track
 from messaging.models import Message, MessageKind
 from messaging.services import queue_message, queue_messages
-from recommendations.models import Endorsement, FormDraft, OutcomeDocument, Quote, Recommendation, SessionReport
+from recommendations.models import (
+    Endorsement,
+    FollowUpUpdate,
+    FormDraft,
+    OutcomeDocument,
+    Quote,
+    Recommendation,
+    SessionReport,
+)
 from recommendations.services import erase_name_from_published_versions
 from recommendations.services import published_versions_naming as outcome_versions_naming
 
@@ -942,12 +950,15 @@ def _outcome_documents_quoting(participant):
 # Where others' words may name her: what facilitators wrote of a session and
 # the recommendations, with every earlier version of them.
 NAME_ERASED = "[…]"
+# (model, its text fields, the path from it to the event)
 TEXTS_BY_OTHERS = [
-    (SessionReport, ["key_points"]),
+    (SessionReport, ["key_points"], "session__event"),
     (
         Recommendation,
         ["text", "translation_en", "translation_ru", "translation_ky", "measure", "indicator", "not_retained_reason"],
+        "session__event",
     ),
+    (FollowUpUpdate, ["note"], "recommendation__session__event"),
 ]
 
 
@@ -961,12 +972,14 @@ def _texts_naming(participant):
     if not _is_searchable(participant):
         return []
     found = []
-    for model, fields in TEXTS_BY_OTHERS:
+    for model, fields, to_event in TEXTS_BY_OTHERS:
         naming = Q()
         for name in fields:
             naming |= Q(**{f"{name}__contains": participant.full_name})
-        for manager in (model.objects, model.history):
-            found.append((manager.filter(naming, session__event=participant.event_id), fields))
+        # The earlier versions too, where the model keeps them.
+        managers = (model.objects, model.history) if hasattr(model, "history") else (model.objects,)
+        for manager in managers:
+            found.append((manager.filter(naming, **{to_event: participant.event_id}), fields))
     return found
 
 
@@ -982,7 +995,10 @@ def erasure_plan(participant, *, now=None):
         _("comments on recommendations"): participant.endorsements.exclude(comment="").count(),
         _("unsaved forms mentioning her"): _drafts_mentioning(participant).count(),
         _("outcome documents that quote her (prepare them again)"): _outcome_documents_quoting(participant).count(),
-        _("session reports and recommendations, or earlier versions of them, that name her (the name becomes […])"): sum(
+        _(
+            "session reports, recommendations and follow-up notes, or earlier versions of them, that name her "
+            "(the name becomes […])"
+        ): sum(
             texts.count() for texts, _fields in _texts_naming(participant)
         ),
         _("published versions of the outcome that name her (the name becomes […])"): (
@@ -1031,6 +1047,8 @@ def erase_personal_data(participant, *, by=None, now=None):
     # Deleting a quote writes one more historical version of it: delete the history last.
     Quote.history.filter(Q(id__in=quote_ids) | Q(participant_id=participant.pk)).delete()
     participant.endorsements.update(comment="")
+    # Her evaluation answers carry no link to her (evaluations.models.Response): only the record that she answered goes.
+    participant.evaluations_answered.all().delete()
     participant.messages.all().delete()
     participant.consents.all().delete()
     participant.status_changes.all().delete()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/<slug:slug>/me/decline/", views.decline_invitation, name="decline"),
     path("events/<slug:slug>/me/cancel/", views.cancel_registration, name="cancel"),
     path("events/<slug:slug>/me/sign-out/", views.sign_out, name="sign_out"),
+    path("events/<slug:slug>/me/certificate.pdf", views.certificate, name="certificate"),
     # The check-in QR code as an image, for the emails and the personal page.
     path("c/<str:code>.png", views.checkin_code_image, name="checkin_code_image"),
     # Short, for an SMS as well: /ru/a/<signed>/

@@ -31,7 +31,7 @@ from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Event, RegistrationState
 
-from . import door, services
+from . import certificates, door, services
 from . import report as participation
 from .folding import FOLDS
 from .forms import DeclineForm, InvitationAcceptanceForm, PersonalDetailsForm, PublicRegistrationForm, WalkInForm
@@ -357,6 +357,7 @@ class MyRegistrationView(PersonalPageMixin, View):
                 "decline_form": DeclineForm(),
                 "can_still_register": self.can_still_register(),
                 "is_answering_invitation": self.is_answering_invitation,
+                "has_certificate": certificates.has_certificate(participant),
             },
             status=status,
         )
@@ -398,6 +399,22 @@ def sign_out(request, slug):
     messages.success(request, _("You are signed out on this device. To come back, open your personal link again."))
     response = redirect(event.get_absolute_url())
     response.delete_cookie(CONFIRMATION_COOKIE, samesite="Lax")
+    return response
+
+
+@require_GET
+@personal_page
+def certificate(request, slug):
+    """Her certificate of participation (PDF, in her language), once she has attended: hers alone, like her page."""
+    event = _published_event(slug)
+    participant = session_participant(request, event)
+    if participant is None:
+        return _link_problem(request, "no_session", status=403)
+    pdf = certificates.certificate_pdf(participant)
+    if pdf is None:
+        raise Http404(_("A certificate of participation is for the people who took part in the event."))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{event.slug}.pdf"'
     return response
 
 

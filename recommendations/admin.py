@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +21,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from agenda.models import Event
 from dialogue_event.admin import ReadOnlyTabularInline
 
-from . import services
+from . import selectors, services
+from .forms import FollowUpUpdateForm
 from .models import (
     Addressee,
     Endorsement,
     EventFramework,
+    FollowUpStatus,
+    FollowUpUpdate,
     Framework,
     FrameworkArea,
     OutcomeDocument,
@@ -34,6 +38,7 @@ from .models import (
     OutcomeVersion,
     Quote,
     Recommendation,
+    RecommendationFollowUp,
     RecommendationStatus,
     SessionReport,
     TargetGroup,
@@ -602,3 +607,126 @@ class EndorsementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Follow-up of accepted recommendations, once the event's final outcome is published.
+
+
+@admin.register(FollowUpStatus)
+class FollowUpStatusAdmin(TranslationAdmin):
+    list_display = ("name", "order", "progress", "is_final", "needs_body", "needs_evidence", "needs_reason", "is_active")
+    list_editable = ("order", "progress", "is_final", "needs_body", "needs_evidence", "needs_reason", "is_active")
+    prepopulated_fields = {"code": ("name_en",)}
+
+
+class FollowUpUpdateInline(admin.StackedInline):
+    """The recommendation's updates, latest first, and a form for a new one; an update is never edited afterwards."""
+
+    model = FollowUpUpdate
+    form = FollowUpUpdateForm
+    extra = 1
+    fields = ("date", "status", "body", "evidence_url", "evidence_file", "note", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+    verbose_name = _("status update")
+    verbose_name_plural = _("status updates")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # A correction is a new update, so the history stays as it was reported.
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class UpdateDueFilter(admin.SimpleListFilter):
+    title = _("update")
+    parameter_name = "update"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("not_due", _("Not yet due")), ("ended", _("Final status reached"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return selectors.update_due(queryset)
+        if self.value() == "not_due":
+            return selectors.update_not_yet_due(queryset)
+        if self.value() == "ended":
+            return queryset.filter(follow_up_ended=True)
+        return queryset
+
+
+@admin.register(RecommendationFollowUp)
+class RecommendationFollowUpAdmin(admin.ModelAdmin):
+    """"Follow-up due": the accepted recommendations of published outcomes, when each one's next update is due."""
+
+    list_display = ("__str__", "event", "latest_status", "last_reported_on", "next_update_due", "overdue")
+    list_filter = (
+        UpdateDueFilter,
+        ("session__event", admin.RelatedOnlyFieldListFilter),
+        ("framework_area", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("text", "translation_en", "translation_ru", "translation_ky")
+    list_select_related = ("session__event",)
+    fields = ("session", "text", "framework_area", "addressed_to", "next_update_due")
+    readonly_fields = fields
+    inlines = [FollowUpUpdateInline]
+
+    def get_queryset(self, request):
+        return selectors.with_follow_up_updates(selectors.followed_recommendations().order_by("last_reported_on", "pk"))
+
+    def has_add_permission(self, request):
+        return False  # Every accepted recommendation of a published outcome is here already.
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("event"), ordering="session__event__starts_at")
+    def event(self, recommendation):
+        return recommendation.session.event
+
+    @admin.display(description=_("addressed to"))
+    def addressed_to(self, recommendation):
+        return ", ".join(str(addressee) for addressee in recommendation.addressees.all())
+
+    @admin.display(description=_("latest status"))
+    def latest_status(self, recommendation):
+        return recommendation.updates[0].status if recommendation.updates else _("No update yet")
+
+    @admin.display(description=_("last reported on"), ordering="last_reported_on")
+    def last_reported_on(self, recommendation):
+        return recommendation.last_reported_on
+
+    @admin.display(description=_("next update due"))
+    def next_update_due(self, recommendation):
+        return "—" if recommendation.follow_up_ended else selectors.next_update_due(recommendation)
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, recommendation):
+        return not recommendation.follow_up_ended and selectors.next_update_due(recommendation) <= timezone.localdate()
+
+    def save_model(self, request, obj, form, change):
+        pass  # Only its updates are recorded here; the recommendation itself does not change.
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Said before save_formset records the updates (Django's own message reads what formset.save() returns).
+        return [
+            {"added": {"name": str(FollowUpUpdate._meta.verbose_name), "object": str(inline.cleaned_data["status"])}}
+            for formset in formsets
+            for inline in formset.extra_forms
+            if inline.has_changed()
+        ]
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.extra_forms:
+            if not inline_form.has_changed():
+                continue
+            data = inline_form.cleaned_data
+            services.record_follow_up(
+                form.instance,
+                by=request.user,
+                status=data["status"],
+                date=data["date"],
+                body=data.get("body"),
+                evidence_url=data.get("evidence_url", ""),
+                evidence_file=data.get("evidence_file"),
+                note=data.get("note", ""),
+            )

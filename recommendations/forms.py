@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.http import QueryDict
 from django.utils import translation
@@ -6,7 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Language
 from participants.validators import ControlCharactersRefused, validate_no_markup
 
-from .models import Addressee, Framework, FrameworkArea, Quote, Recommendation, SessionReport, TargetGroup, quotable_participants
+from . import follow_up, services
+from .models import (
+    Addressee,
+    FollowUpStatus,
+    FollowUpUpdate,
+    Framework,
+    FrameworkArea,
+    Quote,
+    Recommendation,
+    SessionReport,
+    TargetGroup,
+    quotable_participants,
+)
 
 
 def typed_values(post):
@@ -141,3 +155,57 @@ class EndorsementForm(ControlCharactersRefused, forms.Form):
         if endorsement is not None:
             kwargs.setdefault("initial", {"endorses": "yes" if endorsement.endorses else "no", "comment": endorsement.comment})
         super().__init__(*args, **kwargs)
+
+
+class FollowUpFilterForm(forms.Form):
+    """The public tracker's filters; a value that is not offered is ignored rather than refused."""
+
+    event = forms.ChoiceField(label=_("Event"), required=False)
+    area = forms.ChoiceField(label=_("Framework area"), required=False)
+    body = forms.TypedChoiceField(label=_("Responsible body"), required=False, coerce=int, empty_value=None)
+    status = forms.TypedChoiceField(label=_("Status"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, tracker, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas, bodies, statuses = follow_up.filter_choices(tracker)
+        every = [("", _("All"))]
+        self.fields["area"].choices = every + [(area, area) for area in areas]
+        self.fields["body"].choices = every + bodies
+        self.fields["status"].choices = every + statuses
+        if events is None:
+            del self.fields["event"]
+        else:
+            self.fields["event"].choices = every + [(event.slug, event.title) for event in events]
+
+    def filters(self):
+        self.is_valid()  # Only the valid values stay in cleaned_data.
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class FollowUpUpdateForm(forms.ModelForm):
+    """An update recorded in the admin, checked by the same rules as the service that records it."""
+
+    class Meta:
+        model = FollowUpUpdate
+        fields = ("date", "status", "body", "evidence_url", "evidence_file", "note")
+        field_classes = {"evidence_url": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields:  # Absent from the updates already recorded, shown read-only.
+            self.fields["status"].queryset = FollowUpStatus.objects.filter(is_active=True)
+            self.fields["body"].queryset = Addressee.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and data.get("status") and self.instance.recommendation_id:
+            services.check_follow_up(
+                self.instance.recommendation,
+                status=data["status"],
+                date=data.get("date"),
+                body=data.get("body"),
+                evidence_url=data.get("evidence_url", ""),
+                evidence_file=data.get("evidence_file"),
+                note=data.get("note", ""),
+            )
+        return data

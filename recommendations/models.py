@@ -1,5 +1,7 @@
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
@@ -512,3 +514,106 @@ class Endorsement(models.Model):
 
     def __str__(self):
         return f"{self.participant}: {self.recommendation}"
+
+
+# Follow-up of accepted recommendations, once the final outcome is published: where each one stands in the
+# National Action Plan process. Kyrgyz action plans report every half year, so an update is due six months after
+# the last one (or after the outcome was first published, for a recommendation with no update yet).
+FOLLOW_UP_INTERVAL = relativedelta(months=6)
+
+
+class FollowUpStatus(models.Model):
+    """A step of a recommendation's way into the plan and into practice; organisers edit the list."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("How far along a recommendation at this status is, for the progress summary."),
+    )
+    is_final = models.BooleanField(
+        _("final"), default=False, help_text=_("No further update is due for a recommendation at this status.")
+    )
+    needs_body = models.BooleanField(_("needs a responsible body"), default=False)
+    needs_evidence = models.BooleanField(_("needs evidence"), default=False, help_text=_("A link or a document."))
+    needs_reason = models.BooleanField(_("needs a reason"), default=False, help_text=_("Say why, in the note."))
+    is_active = models.BooleanField(_("offered"), default=True, help_text=_("Untick to stop offering it on new updates."))
+
+    class Meta:
+        verbose_name = _("follow-up status")
+        verbose_name_plural = _("follow-up statuses")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+def evidence_upload_to(update, filename):
+    return f"follow-up-evidence/{update.recommendation_id}/{filename}"
+
+
+class FollowUpUpdate(models.Model):
+    """One step in a recommendation's follow-up: its status from a date, who is responsible, and the evidence.
+
+    Never edited: a correction is a new update, so the history stays as it was reported.
+    The responsible body is an Addressee: the same list of the plan's responsible bodies the recommendations are
+    addressed to, kept once in three languages.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="follow_up_updates", verbose_name=_("recommendation")
+    )
+    status = models.ForeignKey(FollowUpStatus, on_delete=models.PROTECT, related_name="+", verbose_name=_("status"))
+    date = models.DateField(_("date"), default=timezone.localdate, help_text=_("When the status changed."))
+    body = models.ForeignKey(
+        Addressee, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("responsible body")
+    )
+    evidence_url = models.URLField(_("evidence (link)"), max_length=500, blank=True)
+    evidence_file = models.FileField(_("evidence (document)"), upload_to=evidence_upload_to, max_length=300, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, validators=[validate_no_markup], help_text=_("Shown on the public follow-up page: name nobody.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up update")
+        verbose_name_plural = _("follow-up updates")
+        ordering = ["recommendation", "-date", "-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.status} ({self.date})"
+
+
+class FollowUpReminder(models.Model):
+    """The organisers were reminded that this recommendation's update is due on this date: once, never again."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="+", verbose_name=_("recommendation")
+    )
+    due_on = models.DateField(_("update due on"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up reminder")
+        verbose_name_plural = _("follow-up reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "due_on"], name="follow_up_reminder_once_per_due_date")
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation} ({self.due_on})"
+
+
+class RecommendationFollowUp(Recommendation):
+    """The accepted recommendations as the admin's "Follow-up due" list shows them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("follow-up of a recommendation")
+        verbose_name_plural = _("follow-up due")

@@ -5,23 +5,36 @@ that every step checks the same allowed transitions and records who took it
 (in the row itself and in its django-simple-history history).
 """
 
+import datetime
 import json
 import logging
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, TextField
+from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agenda.models import Session
+from dialogue_event.roles import ORGANISERS
+from messaging.models import MessageKind
+from messaging.services import queue_messages
 from participants.models import Participant
+from participants.privacy import Audience, named
 
-from . import outcome
+from . import outcome, selectors
 from .models import (
     Endorsement,
+    FollowUpReminder,
+    FollowUpUpdate,
     FormDraft,
     OutcomeDocument,
     OutcomePublication,
@@ -390,6 +403,7 @@ def publish_draft(event, *, closes_at, by):
     publication.comments_close_at = closes_at
     publication.updated_by = by
     publication.save()
+    tell_draft_published(publication)
     return publication
 
 
@@ -409,9 +423,9 @@ def publish_final(event, *, by):
             _("The final version is already published. To change it, start a new version, then publish again.")
         )
     now = timezone.now()
-    OutcomeVersion.objects.create(
+    version = OutcomeVersion.objects.create(
         publication=publication,
-        number=latest.number + 1 if latest else 1,
+        number=version_in_preparation(event),
         content=outcome.snapshot(event),
         published_at=now,
         published_by=by,
@@ -421,6 +435,7 @@ def publish_final(event, *, by):
         publication.comments_close_at = now
     publication.updated_by = by
     publication.save()
+    tell_final_published(version)
     return publication
 
 
@@ -441,6 +456,77 @@ def start_new_version(event, *, by):
     version.next_version_started_by = by
     version.save(update_fields=["next_version_started_at", "next_version_started_by"])
     return version
+
+
+def version_in_preparation(event):
+    """The number the event's next published final outcome will bear: the version its draft now shows."""
+    latest = published_version(event)
+    return latest.number + 1 if latest else 1
+
+
+# Telling the participants. Each message is owed once per person and version
+# (the outbox's key), so that publishing the draft again, to move its closing
+# date or after it was withdrawn, messages nobody twice, while a new version's
+# draft and final outcome are news again. A message names only its recipient.
+
+# Those who have not answered are reminded this long before the draft closes.
+DRAFT_REMINDER_BEFORE = datetime.timedelta(days=3)
+
+
+def entitled_to_answer(event):
+    """The people who may answer the event's draft outcome (as endorse decides): those who held a seat or came."""
+    return Participant.objects.filter(event=event).holding_seats().select_related("event", "track")
+
+
+def tell_draft_published(publication):
+    """Owe each person entitled to answer the draft a message with its closing date and her personal link."""
+    version = version_in_preparation(publication.event)
+    return queue_messages(
+        list(entitled_to_answer(publication.event)),
+        MessageKind.DRAFT_OUTCOME,
+        key=lambda participant: f"draft_outcome:{participant.pk}:{version}",
+        extra_context={"publication": publication},
+    )
+
+
+def tell_final_published(version):
+    """Owe each person entitled to answer the draft a message with the public page of the published version."""
+    event = version.publication.event
+    return queue_messages(
+        list(entitled_to_answer(event)),
+        MessageKind.OUTCOME_PUBLISHED,
+        key=lambda participant: f"outcome_published:{participant.pk}:{version.number}",
+        extra_context={"version": version, "site_url": settings.SITE_URL},
+    )
+
+
+def send_draft_reminders(now=None):
+    """Remind those who have not answered an open draft, three days before it closes; once each per version.
+
+    Beat may run this as often as it likes. A draft shown less than three days
+    before its closing date has no reminder: its own message is still fresh.
+    """
+    now = now or timezone.now()
+    written = 0
+    publications = OutcomePublication.objects.filter(
+        final_published_at__isnull=True,
+        comments_close_at__gt=now,
+        comments_close_at__lte=now + DRAFT_REMINDER_BEFORE,
+        draft_published_at__lte=F("comments_close_at") - DRAFT_REMINDER_BEFORE,
+    ).select_related("event")
+    for publication in publications:
+        version = version_in_preparation(publication.event)
+        answered = Endorsement.objects.filter(recommendation__session__event=publication.event).values("participant")
+        with transaction.atomic():
+            written += len(
+                queue_messages(
+                    list(entitled_to_answer(publication.event).exclude(pk__in=answered)),
+                    MessageKind.DRAFT_OUTCOME_REMINDER,
+                    key=lambda participant, version=version: f"draft_reminder:{participant.pk}:{version}",
+                    extra_context={"publication": publication},
+                )
+            )
+    return written
 
 
 def published_versions_naming(event, name):
@@ -490,7 +576,14 @@ def endorse(participant, recommendation, *, endorses, comment=""):
     if publication is None or not publication.draft_published_at:
         raise ValidationError(_("The draft outcome is not published yet."))
     if not publication.is_open():
-        raise ValidationError(_("The draft outcome is closed for responses."))
+        closed_at = timezone.localtime(publication.final_published_at or publication.comments_close_at)
+        raise ValidationError(
+            _(
+                "Answers to the draft outcome closed on %(date)s, so this answer could not be saved. Thank you "
+                "all the same: the final outcome will be on the event's page."
+            )
+            % {"date": date_format(closed_at, "DATE_FORMAT")}
+        )
     endorsement = Endorsement.objects.filter(recommendation=recommendation, participant=participant).first() or Endorsement(
         recommendation=recommendation, participant=participant
     )
@@ -499,3 +592,107 @@ def endorse(participant, recommendation, *, endorses, comment=""):
     endorsement.full_clean(exclude=["recommendation", "participant"])
     endorsement.save()
     return endorsement
+
+
+# Follow-up: where each accepted recommendation stands in the National Action Plan process, reported half-yearly.
+
+
+def check_follow_up(recommendation, *, status, date, body=None, evidence_url="", evidence_file=None, note=""):
+    """Refuse an update its status cannot have: a missing body, evidence or reason, a future date, a protected name.
+
+    The note is shown on the public follow-up page, so it may not name anybody
+    of the event whom the public may not see named.
+    """
+    errors = {}
+    if not selectors.followed_recommendations().filter(pk=recommendation.pk).exists():
+        raise ValidationError(
+            _("Only accepted recommendations of an event whose final outcome is published are followed up.")
+        )
+    if status.needs_body and body is None:
+        errors["body"] = _("“%(status)s” needs the responsible body.") % {"status": status}
+    if status.needs_evidence and not (evidence_url or evidence_file):
+        errors["evidence_url"] = _("“%(status)s” needs evidence: a link or a document.") % {"status": status}
+    if status.needs_reason and not (note or "").strip():
+        errors["note"] = _("“%(status)s” needs a reason: say why in the note.") % {"status": status}
+    if date and date > timezone.localdate():
+        errors["date"] = _("The date cannot be in the future.")
+    if note and _names_a_protected_person(recommendation, note):
+        errors["note"] = _("The note names a participant who may not be named in public. Leave her name out.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _names_a_protected_person(recommendation, text):
+    people = Participant.objects.filter(event_id=recommendation.session.event_id)
+    protected = people.exclude(pk__in=named(people, Audience.PUBLIC).values("pk")).values_list("full_name", flat=True)
+    text = text.casefold()
+    return any(name.strip() and name.strip().casefold() in text for name in protected)
+
+
+@transaction.atomic
+def record_follow_up(recommendation, *, by, status, date=None, body=None, evidence_url="", evidence_file=None, note=""):
+    """An organiser records where an accepted recommendation now stands; the next update is due six months on."""
+    _require_organiser(by)
+    recommendation = Recommendation.objects.select_for_update().select_related("session").get(pk=recommendation.pk)
+    date = date or timezone.localdate()
+    note = (note or "").strip()
+    check_follow_up(
+        recommendation, status=status, date=date, body=body, evidence_url=evidence_url, evidence_file=evidence_file, note=note
+    )
+    update = FollowUpUpdate(
+        recommendation=recommendation,
+        status=status,
+        date=date,
+        body=body,
+        evidence_url=evidence_url or "",
+        note=note,
+        recorded_by=by,
+    )
+    if evidence_file:
+        update.evidence_file = evidence_file
+    update.full_clean()
+    update.save()
+    return update
+
+
+def send_follow_up_reminders(today=None):
+    """Email the organisers the recommendations whose half-yearly update is due: once for each due date.
+
+    Each reminder is remembered in the transaction that sends the email, so a
+    failed send is tried again by the next run and a sent one never is.
+    Returns how many recommendations the email named.
+    """
+    today = today or timezone.localdate()
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=ORGANISERS)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not recipients:
+        return 0
+    due = selectors.update_due(selectors.followed_recommendations(), on=today).select_related("session__event")
+    with transaction.atomic():
+        reminded = []
+        for recommendation in due.order_by("last_reported_on", "pk"):
+            due_on = selectors.next_update_due(recommendation)
+            _reminder, created = FollowUpReminder.objects.get_or_create(recommendation=recommendation, due_on=due_on)
+            if created:
+                reminded.append((recommendation, due_on))
+        if reminded:
+            with translation.override(settings.LANGUAGE_CODE):
+                items = [
+                    {
+                        "event": recommendation.event.title,
+                        "text": recommendation.text_in(settings.LANGUAGE_CODE),
+                        "due_on": due_on,
+                        "url": settings.SITE_URL
+                        + reverse("admin:recommendations_recommendationfollowup_change", args=[recommendation.pk]),
+                    }
+                    for recommendation, due_on in reminded
+                ]
+                subject = _("Follow-up of recommendations: an update is due")
+                body = render_to_string("recommendations/email/follow_up_due.txt", {"items": items})
+            send_mail(subject, body, None, recipients)
+    return len(reminded)

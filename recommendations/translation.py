@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Addressee, Framework, FrameworkArea, TargetGroup
+from .models import Addressee, FollowUpStatus, Framework, FrameworkArea, TargetGroup
 
 
 @register(Framework)
@@ -20,4 +20,9 @@ class AddresseeTranslationOptions(TranslationOptions):
 
 @register(TargetGroup)
 class TargetGroupTranslationOptions(TranslationOptions):
+    fields = ("name",)
+
+
+@register(FollowUpStatus)
+class FollowUpStatusTranslationOptions(TranslationOptions):
     fields = ("name",)

@@ -53,4 +53,8 @@ urlpatterns = [
     path("events/<slug:slug>/me/outcome/", views.ParticipantOutcomeView.as_view(), name="participant_outcome"),
     path("events/<slug:slug>/me/outcome/<int:pk>/", views.ParticipantOutcomeView.as_view(), name="endorse"),
     path("events/<slug:slug>/outcome/", views.public_outcome, name="public_outcome"),
+    # Where each published recommendation stands in the plan, for everybody.
+    path("events/<slug:slug>/follow-up/", views.follow_up_tracker, name="event_follow_up"),
+    path("events/<slug:slug>/follow-up/evidence/<int:pk>/", views.follow_up_evidence, name="follow_up_evidence"),
+    path("follow-up/", views.follow_up_tracker, name="follow_up"),
 ]

@@ -7,7 +7,7 @@ so any other session's address answers 404, whether typed or tampered with.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +19,9 @@ from agenda.models import Event
 from agenda.views import FacilitatorRequiredMixin
 from participants.views import PersonalPageMixin, session_participant
 
-from . import outcome, services
-from .forms import EndorsementForm, QuoteForm, RecommendationForm, ReportForm, initial_from_typed, typed_values
-from .models import Endorsement, Quote, Recommendation, RecommendationStatus, SessionReport
+from . import follow_up, outcome, services
+from .forms import EndorsementForm, FollowUpFilterForm, QuoteForm, RecommendationForm, ReportForm, initial_from_typed, typed_values
+from .models import Endorsement, FollowUpUpdate, Quote, Recommendation, RecommendationStatus, SessionReport
 
 
 class SessionLookupMixin:
@@ -364,3 +364,53 @@ def public_outcome(request, slug):
         "recommendations/public_outcome.html",
         {"event": event, "publication": publication, "content": outcome.published(version, request.LANGUAGE_CODE)},
     )
+
+
+def follow_up_tracker(request, slug=None):
+    """Where each published recommendation stands in the plan: of one event (once its outcome is published), or of all.
+
+    `?export=csv` or `?export=xlsx` gives the rows shown as a file.
+    """
+    if slug is None:
+        event, events = None, list(Event.objects.published().order_by("-starts_at"))
+    else:
+        event = get_object_or_404(Event.objects.published(), slug=slug)
+        if services.published_version(event) is None:
+            raise Http404
+        events = [event]
+    tracker = follow_up.gather(events, request.LANGUAGE_CODE)
+    published = [published_event for published_event, _version in follow_up.published_events(events)]
+    form = FollowUpFilterForm(request.GET, tracker=tracker, events=None if event else published)
+    shown = follow_up.filtered(tracker, **form.filters())
+    export = request.GET.get("export")
+    if export in follow_up.RENDERERS:
+        render_file, content_type = follow_up.RENDERERS[export]
+        response = HttpResponse(render_file(shown), content_type=content_type)
+        name = f"{event.slug}-follow-up" if event else "follow-up"
+        response["Content-Disposition"] = f'attachment; filename="{name}-{request.LANGUAGE_CODE}.{export}"'
+        return response
+    query = request.GET.copy()
+    query.pop("export", None)
+    return render(
+        request,
+        "recommendations/follow_up.html",
+        {"event": event, "tracker": shown, "form": form, "query": query.urlencode()},
+    )
+
+
+def follow_up_evidence(request, slug, pk):
+    """A document given as evidence of a published recommendation's follow-up, always as a download."""
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    version = services.published_version(event)
+    if version is None:
+        raise Http404
+    update = get_object_or_404(
+        FollowUpUpdate.objects.exclude(evidence_file="").filter(recommendation__session__event=event), pk=pk
+    )
+    if update.recommendation_id not in {row.pk for row in outcome.published(version, request.LANGUAGE_CODE).recommendations}:
+        raise Http404
+    try:
+        handle = update.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=update.evidence_file.name.rsplit("/", 1)[-1])

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from agenda.models import Event
 from agenda.tests.factories import DoorStaffFactory, EventFactory, FacilitatorFactory, SessionFactory, UserFactory
 from dialogue_event.roles import ORGANISERS, ensure_role_groups
+from evaluations.services import add_evaluation_form
 from messaging.models import Announcement, MessageKind
 from messaging.services import queue_message
 from participants.models import Status
@@ -81,6 +82,11 @@ ROLE_TABLE = [
     (r"admin:(auth|axes)_", SUPERUSER_ONLY),
     (r"admin:participants_participant_process_import", (REDIRECT,) * 5 + (POST_ONLY,) * 3),
     (r"admin:recommendations_outcomedocument_download", (REDIRECT,) * 2 + (REFUSED,) * 4 + (REDIRECT,) * 2),
+    # Follow-up: every followed recommendation is listed already, and none is deleted; the world's accepted
+    # recommendation is not followed (its outcome is not published), so its pages redirect as "not found".
+    (r"admin:recommendations_recommendationfollowup_(add|delete)", ADMIN_ONLY_SERVICES_WRITE),
+    (r"admin:recommendations_recommendationfollowup_change$", (REDIRECT,) * 5 + (REFUSED, REDIRECT, REDIRECT)),
+    (r"admin:recommendations_recommendationfollowup_history", (REDIRECT,) * 8),
     (r"admin:", ORGANISERS_ONLY),
     (r"agenda:facilitator_sessions", FACILITATOR_PAGE),
     (r"agenda:facilitator_login", (OK,) * 2 + (REDIRECT,) * 6),
@@ -95,6 +101,8 @@ ROLE_TABLE = [
     (r"participants:(decline|cancel|sign_out)", OWN_PAGE_POST),
     (r"participants:confirm_address", (NOT_FOUND,) * 8),
     (r"participants:report", ORGANISERS_ONLY),
+    # Her certificate, through her personal link, once she attended (this participant is only registered).
+    (r"participants:certificate", (REFUSED, NOT_FOUND) + (REFUSED,) * 6),
     # The door: organisers and door staff.
     (r"participants:door$", (REDIRECT, REDIRECT, REFUSED, REFUSED, OK, REFUSED, OK, OK)),
     (r"participants:door_(people|search)", (LOG_IN, LOG_IN, REFUSED, REFUSED, OK, REFUSED, OK, OK)),
@@ -108,7 +116,12 @@ ROLE_TABLE = [
      B_SESSION_POST),
     (r"recommendations:participant_outcome", OWN_PAGE),
     (r"recommendations:endorse", OWN_PAGE),
+    # Only for people who came: the world's participant is registered, so she is refused too.
+    (r"evaluations:participant_evaluation", (REFUSED,) * 8),
     (r"recommendations:public_outcome", (NOT_FOUND,) * 8),
+    # The follow-up tracker shows only a published outcome's recommendations: the world's event has none.
+    (r"recommendations:(event_follow_up|follow_up_evidence)", (NOT_FOUND,) * 8),
+    (r"recommendations:follow_up$", EVERYBODY),
 ]
 
 
@@ -154,6 +167,7 @@ def world(client):
         event=event, draft_published_at=now, comments_close_at=now + datetime.timedelta(days=7)
     )
     EventFramework.objects.create(event=event, framework=Framework.objects.first())
+    add_evaluation_form(event)
     queue_message(other, MessageKind.CONFIRMATION)
     Announcement.objects.create(event=event, subject="Bus times", text="The bus leaves Batken at 6.")
     OutcomeDocument.objects.create(event=event, language="en", format="csv")

@@ -250,6 +250,7 @@ def test_every_record_about_a_person_is_handled_by_the_erasure():
     handled = {
         "participants.StatusChange",
         "participants.RetiredCheckinCode",
+        "evaluations.Respondent",
         "participants.Consent",
         "messaging.Message",
         "recommendations.Quote",

@@ -1,6 +1,9 @@
 import pytest
 from django.utils import translation
 
+from recommendations.models import RecommendationStatus
+from recommendations.tests.factories import RecommendationFactory
+
 
 @pytest.fixture(autouse=True)
 def english_content():
@@ -13,3 +16,14 @@ def english_content():
 def fast_passwords(settings):
     """Hashing a test user's password the production way takes a large part of each test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def accepted():
+    """An accepted recommendation, in a session of an event of its own."""
+    return RecommendationFactory(status=RecommendationStatus.ACCEPTED, text="Give women a seat on the border commission.")
+
+
+@pytest.fixture
+def event(accepted):
+    return accepted.session.event

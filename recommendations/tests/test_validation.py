@@ -31,16 +31,6 @@ def organiser():
 
 
 @pytest.fixture
-def accepted():
-    return RecommendationFactory(status=Status.ACCEPTED, text="Give women a seat on the border commission.")
-
-
-@pytest.fixture
-def event(accepted):
-    return accepted.session.event
-
-
-@pytest.fixture
 def participant(event):
     return ParticipantFactory(event=event, status=ParticipantStatus.REGISTERED)
 
