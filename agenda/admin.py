@@ -1,8 +1,12 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
@@ -10,10 +14,25 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 from messaging.admin import ReminderInline
 from messaging.models import MessageStatus
 from participants import services as participant_services
+from recommendations import donor_report
 
 from . import attendance
 from .forms import SessionForm, SessionInlineFormSet
 from .models import Event, Session, Track
+
+
+class DonorReportForm(forms.Form):
+    format = forms.ChoiceField(
+        choices=[("docx", "DOCX"), ("pdf", "PDF")], initial="docx", widget=forms.RadioSelect, label=_("Format")
+    )
+    language = forms.ChoiceField(
+        choices=[(code, name) for code, name in settings.LANGUAGES if code in donor_report.LANGUAGES],
+        label=_("Language"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = get_language() if get_language() in donor_report.LANGUAGES else "en"
 
 
 class TrackInline(TranslationStackedInline):
@@ -73,7 +92,7 @@ class EventAdmin(TabbedTranslationAdmin):
         (_("Participation"), {"fields": ("door_page", "participation_report")}),
     )
     readonly_fields = ("message_counts", "door_page", "participation_report")
-    actions = ["attendance_sheets_per_session", "attendance_sheets_per_track", "checked_in_list"]
+    actions = ["attendance_sheets_per_session", "attendance_sheets_per_track", "checked_in_list", "download_donor_report"]
 
     # Lists of people to print or take away: organisers only.
     def has_manage_people_permission(self, request):
@@ -105,6 +124,35 @@ class EventAdmin(TabbedTranslationAdmin):
             attendance.render_checked_in_xlsx(event),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{event.slug}-checked-in.xlsx",
+        )
+
+    def has_donor_report_permission(self, request):
+        return request.user.has_perm("participants.view_report")
+
+    @admin.action(description=_("Donor report (DOCX or PDF)"), permissions=["donor_report"])
+    def download_donor_report(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, gettext("Select one event for its donor report."), messages.WARNING)
+            return None
+        event = queryset.get()
+        form = DonorReportForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            format = form.cleaned_data["format"]
+            report = donor_report.gather(event, form.cleaned_data["language"])
+            render, content_type = donor_report.RENDERERS[format]
+            return _download(render(report), content_type, donor_report.file_name(report, format))
+        return TemplateResponse(
+            request,
+            "admin/agenda/event/donor_report_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Donor report"),
+                "opts": self.model._meta,
+                "event": event,
+                "form": form,
+                "action": "download_donor_report",
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
         )
 
     def save_related(self, request, form, formsets, change):
