@@ -2,6 +2,20 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+
+
+class FiltersBuiltOnceChangeList(ChangeList):
+    """A change list whose filters are built once however often its queryset is asked for.
+
+    Building a filter reads its choices (the events, the districts...); the status counts ask for the queryset
+    again, without the status filter, and would otherwise read them all a second time.
+    """
+
+    def get_filters(self, request):
+        if not hasattr(self, "_built_filters"):
+            self._built_filters = super().get_filters(request)
+        return self._built_filters
 
 
 class StatusCountsMixin(metaclass=forms.MediaDefiningClass):  # so that its stylesheet joins the admin's own media
@@ -16,6 +30,9 @@ class StatusCountsMixin(metaclass=forms.MediaDefiningClass):  # so that its styl
 
     class Media:
         css = {"all": ["css/admin-status-counts.css"]}
+
+    def get_changelist(self, request, **kwargs):
+        return FiltersBuiltOnceChangeList
 
     def status_counts(self, request, changelist):
         status_filter = next(spec for spec in changelist.filter_specs if getattr(spec, "field_path", "") == "status")
