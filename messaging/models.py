@@ -163,7 +163,11 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            # The admin's log, newest first: a page of it read from here rather than the whole outbox sorted.
+            models.Index(fields=["-created_at", "-id"], name="message_log_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.participant}"
