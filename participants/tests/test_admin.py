@@ -8,6 +8,8 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agenda.tests.factories import EventFactory
 from participants import services
@@ -15,7 +17,7 @@ from messaging.models import MessageKind
 from participants.models import ConsentKind, Source, Status, StatusChange, Visibility
 from participants.resources import EXPORT_COLUMNS
 
-from .factories import ParticipantFactory
+from .factories import DistrictFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -308,6 +310,35 @@ def test_change_list_counts_each_status_of_the_chosen_event(organiser_client):
     assert 'Invited: <span class="status-count">2</span>' in page
     assert 'aria-current="true">Registered: <span class="status-count">1</span>' in page
     assert f'href="?event__id__exact={event.pk}&status__exact=invited"' in page
+
+
+def statements_of(client, url, query=None):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, query or {}).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_change_list_and_change_form_statements_follow_neither_the_people_nor_the_districts(
+    organiser_client, django_assert_max_num_queries
+):
+    event = EventFactory()
+    people = [ParticipantFactory(event=event, district=DistrictFactory()) for _ in range(5)]
+    lists = [{}, {"event__id__exact": event.pk, "status__exact": "invited"}, {"q": "a"}]
+    change_url = f"{CHANGELIST_URL}{people[0].pk}/change/"
+    for url in (CHANGELIST_URL, change_url):  # the caches a first request fills (content types, permissions)
+        organiser_client.get(url)
+    few = [statements_of(organiser_client, CHANGELIST_URL, query) for query in lists]
+    few.append(statements_of(organiser_client, change_url))
+
+    for _ in range(45):
+        ParticipantFactory(event=event, district=DistrictFactory())
+    many = [statements_of(organiser_client, CHANGELIST_URL, query) for query in lists]
+    many.append(statements_of(organiser_client, change_url))
+
+    assert many == few
+    # Built once: the status counts ask for the list again, and must not read every filter's choices again.
+    with django_assert_max_num_queries(20):
+        organiser_client.get(CHANGELIST_URL, lists[1])
 
 
 def test_search_finds_a_phone_written_the_local_way(organiser_client):
