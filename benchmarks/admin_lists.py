@@ -191,17 +191,17 @@ def measure(client, address, query, repeat):
 
 
 def explain(client, address, query, title):
-    """EXPLAIN ANALYZE of the request's statements that read the list itself (the slowest three)."""
+    """EXPLAIN ANALYZE of the statement that reads the page of the list, and of the request's two slowest others."""
     from django.db import connection
 
     _response, _count, queries = statements(lambda: client.get(address, query))
-    print(f"\n--- {title}: the three slowest of its statements, as PostgreSQL plans them")
-    slowest = sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:3]
+    selects = [captured["sql"] for captured in queries if captured["sql"].lstrip().upper().startswith("SELECT")]
+    page = [sql for sql in selects if sql.rstrip().endswith("LIMIT 50")][:1]
+    others = sorted((q for q in queries if q["sql"] in selects and q["sql"] not in page),
+                    key=lambda q: float(q["time"]), reverse=True)  # fmt: skip
+    print(f"\n--- {title}: the page's statement and the two slowest others, as PostgreSQL plans them")
     with connection.cursor() as cursor:
-        for captured in slowest:
-            sql = captured["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
+        for sql in page + [captured["sql"] for captured in others[:2]]:
             print(f"\n{sql[:400]}{' ...' if len(sql) > 400 else ''}")
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}")
             for (plan_line,) in cursor.fetchall():
