@@ -296,7 +296,8 @@ def run(args):
     print()
     print(f"load average before / after: {load_before[0]:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("CPU s is this process's CPU time (time.process_time) for one document: the content read from the database")
-    print("and WeasyPrint's layout and drawing; PostgreSQL's own share is not in it. It does not depend on the load.")
+    print("and WeasyPrint's layout and drawing; PostgreSQL's own share is not in it. It varies less with the load than")
+    print("the wall time would, but still does (the cores' caches are shared): compare runs made at a similar load.")
     verdict = "PASS" if worst <= TARGET_SECONDS and letters_ok else "FAIL"
     print(f"slowest median {worst:.2f} s, target <= {TARGET_SECONDS:g} s, Kyrgyz letters as text: "
           f"{'yes' if letters_ok else 'NO'}: {verdict}")
