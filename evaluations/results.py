@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from participants import report as participation_report
-from participants.privacy import SMALL_CELL, publishable_count, publishable_counts
+from participants.privacy import SMALL_CELL, count_or_hidden, publishable_count, publishable_counts
 from participants.resources import XLSX
 
 from .models import RATING_SCALE, Answer, QuestionKind
@@ -53,11 +53,11 @@ class GroupRow:
 
     @property
     def people_text(self):
-        return count_text(self.people)
+        return count_or_hidden(self.people)
 
     @property
     def counts_text(self):
-        return [count_text(count) for count in self.counts]
+        return [count_or_hidden(count) for count in self.counts]
 
 
 @dataclass
@@ -194,10 +194,6 @@ def not_enough_answers():
     return _("The results show once %(count)s people have answered.") % {"count": SMALL_CELL}
 
 
-def count_text(count):
-    return _("fewer than %(count)s") % {"count": SMALL_CELL} if count is None else count
-
-
 def render_xlsx(results):
     """The results as one sheet, a figure a row (question, breakdown, group, people, answer, number), to filter and pivot."""
     with translation.override(results.language):
@@ -207,7 +203,7 @@ def render_xlsx(results):
         )
         everybody = _("Everybody")
         if not results.shown:
-            dataset.append(["", "", "", count_text(None), not_enough_answers(), ""])
+            dataset.append(["", "", "", count_or_hidden(None), not_enough_answers(), ""])
         for question in results.questions:
             for text in question.texts:
                 dataset.append([question.text, everybody, "", "", text, ""])
@@ -218,10 +214,10 @@ def render_xlsx(results):
         for breakdown in results.breakdowns:
             for question in breakdown.questions:
                 for row in question.rows:
-                    people = count_text(row.people)
+                    people = count_or_hidden(row.people)
                     for label, count in zip(question.labels, row.counts):
-                        dataset.append([question.text, breakdown.title, row.label, people, label, count_text(count)])
+                        dataset.append([question.text, breakdown.title, row.label, people, label, count_or_hidden(count)])
                     if question.has_average:
-                        average = row.average if row.average is not None else count_text(None)
+                        average = row.average if row.average is not None else count_or_hidden(None)
                         dataset.append([question.text, breakdown.title, row.label, people, _("Average"), average])
     return XLSX().export_data(dataset)

@@ -167,6 +167,14 @@ def publishable_count(count):
     return count if count == 0 or count >= SMALL_CELL else None
 
 
+def count_or_hidden(count):
+    """A count as a published document writes it: the number, or "not shown" for a hidden cell.
+
+    Not "fewer than 5": publishable_counts also hides a larger cell that would give a small one away.
+    """
+    return gettext("not shown") if count is None else str(count)
+
+
 def publishable_counts(counts):
     """The cells of one table, whose total is published, as they may be published (None: hidden).
 

@@ -24,7 +24,7 @@ from evaluations import results as evaluation_results
 from evaluations.models import EvaluationForm, QuestionKind
 from participants import report as participation_report
 from participants.models import Gender
-from participants.privacy import SMALL_CELL, publishable_count, publishable_counts
+from participants.privacy import SMALL_CELL, count_or_hidden, publishable_count, publishable_counts
 
 from . import follow_up
 
@@ -41,7 +41,7 @@ class Figure:
 
     @property
     def shown(self):
-        return count_text(self.count)
+        return count_or_hidden(self.count)
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Question:
 
     @property
     def answered_shown(self):
-        return count_text(self.answered)
+        return count_or_hidden(self.answered)
 
 
 @dataclass
@@ -108,11 +108,6 @@ class DonorReport:
     progress: int
     evaluation: Evaluation
     generated_at: str
-
-
-def count_text(count):
-    # Not "fewer than 5": publishable_counts also hides a larger cell that would give a small one away.
-    return _("not shown") if count is None else str(count)
 
 
 def gather(event, language):
@@ -198,7 +193,7 @@ def _evaluation(event, language):
 
 
 def participation_sentence(participation):
-    people = count_text(participation.total)
+    people = count_or_hidden(participation.total)
     if participation.attended:
         return _("People who took part, as checked in at the event: %(count)s.") % {"count": people}
     return _("Nobody has been checked in yet: these are the registered participants (%(count)s).") % {"count": people}
@@ -211,16 +206,16 @@ def summary_lines(report):
         (_("Venue"), report.venue),
         (_("Funder"), report.funder),
         (_("Project"), report.funded_project),
-        (_("Registered participants"), count_text(participation.registered)),
-        (_("Participants who came"), count_text(participation.attended_count)),
-        (_("Of them walk-ins"), count_text(participation.walk_ins)),
+        (_("Registered participants"), count_or_hidden(participation.registered)),
+        (_("Participants who came"), count_or_hidden(participation.attended_count)),
+        (_("Of them walk-ins"), count_or_hidden(participation.walk_ins)),
         (_("Share of women"), women_share_text(participation)),
     ]
     return [(label, value) for label, value in lines if value]
 
 
 def women_share_text(participation):
-    return count_text(participation.women_share) if participation.women_share is None else f"{participation.women_share}%"
+    return count_or_hidden(participation.women_share) if participation.women_share is None else f"{participation.women_share}%"
 
 
 def privacy_note():
@@ -237,7 +232,7 @@ def evaluation_sentence(evaluation):
             "count": SMALL_CELL
         }
     return _("People who answered the evaluation form: %(count)s. Free-text answers are not included.") % {
-        "count": count_text(evaluation.responses)
+        "count": count_or_hidden(evaluation.responses)
     }
 
 

@@ -31,6 +31,7 @@ from participants.privacy import (
     Appearance,
     Audience,
     appearance,
+    count_or_hidden,
     publishable_count,
     publishable_counts,
     shown_name,
@@ -47,7 +48,7 @@ class Figure:
 
     @property
     def shown(self):
-        return _count_text(self.count)
+        return count_or_hidden(self.count)
 
 
 @dataclass
@@ -505,10 +506,6 @@ def _summary_lines(content):
         (_("Project"), content.funded_project),
     ]
     return [(label, value) for label, value in lines if value]
-
-
-def _count_text(count):
-    return _("fewer than %(count)s") % {"count": SMALL_CELL} if count is None else str(count)
 
 
 def _participation_sentence(participation):
