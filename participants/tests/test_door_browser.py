@@ -68,6 +68,7 @@ def test_offline_check_ins_survive_a_reload_and_reach_the_server_once(live_serve
         page.click(".door-check-in")
         page.wait_for_selector("#door-notice.alert-success")
     page.wait_for_selector("#door-connection.text-bg-warning")  # the page knows it is offline
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # and says so in Kyrgyz within the screen
     page.click("#door-walk-in summary")
     page.fill("#id_full_name", "Салтанат Жумабаева")
     page.select_option("#id_gender", "woman")

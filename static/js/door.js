@@ -565,7 +565,7 @@
   function setOnline(online) {
     const badge = $("door-connection");
     badge.textContent = online ? text.online : text.offline;
-    badge.className = "badge " + (online ? "text-bg-success" : "text-bg-warning");
+    badge.className = "badge text-wrap text-start " + (online ? "text-bg-success" : "text-bg-warning");
   }
 
   // --- the camera ---------------------------------------------------------
