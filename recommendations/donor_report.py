@@ -27,21 +27,12 @@ from participants.models import Gender
 from participants.privacy import SMALL_CELL, count_or_hidden, publishable_count, publishable_counts
 
 from . import follow_up
+from .outcome import Figure
 
 # The participation report's breakdowns a donor asks about, in this order.
 BREAKDOWNS = ("sex", "age", "category", "district")
 # Donors read the report in English or Russian.
 LANGUAGES = ("en", "ru")
-
-
-@dataclass
-class Figure:
-    label: str
-    count: int = None  # None: fewer than SMALL_CELL people, hidden.
-
-    @property
-    def shown(self):
-        return count_or_hidden(self.count)
 
 
 @dataclass
