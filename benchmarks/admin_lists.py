@@ -30,7 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.door import check_database_name, environment, expect, name_of, setup_django, statements, timed  # noqa: E402
+from benchmarks import mailbench  # noqa: E402
+from benchmarks.door import expect, name_of, statements, timed  # noqa: E402
 from benchmarks.registration import take_lock  # noqa: E402
 
 SLUG = "benchmark-admin-lists"
@@ -267,12 +268,12 @@ def main():
         parser.error("--people must be within 200..100000")
     if not 1 <= args.repeat <= 1000:
         parser.error("--repeat must be within 1..1000")
-    check_database_name()
+    mailbench.check_database_name()
     _lock = take_lock()
     with tempfile.TemporaryDirectory(prefix="dialogue-event-admin-bench-") as static_root:
         try:
             print("Preparing the database, the static files and the event...", flush=True)
-            setup_django(environment(static_root))
+            mailbench.setup_django(mailbench.web_environment(static_root), collect_static=True)
             try:
                 return run(args)
             finally:

@@ -27,7 +27,6 @@ import json
 import os
 import pstats
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -37,10 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.registration import ROOT, manage, take_lock  # noqa: E402
+from benchmarks import mailbench  # noqa: E402
+from benchmarks.registration import take_lock  # noqa: E402
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dialogue_event_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 SLUG = "benchmark-door"
 USERNAME = "benchmark-door-staff"
 LANGUAGE = "ru"  # the door's staff in Osh use the Russian or Kyrgyz pages; the answers are the same
@@ -74,51 +72,6 @@ SEARCHES = [
     ("4 phone digits", ["3457", "1376", "9295", "3456"]),
     ("nobody matches", ["щщщ", "xqzw"]),
 ]
-
-
-def check_database_name():
-    """Only a database made for benchmarks: one whose name has "bench" as one of its "_"-separated words."""
-    name = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
-    if "bench" not in name.split("_"):
-        sys.exit(f"Refusing to use database {name!r}: the benchmark only uses a database named like *_bench.")
-    return name
-
-
-def environment(static_root):
-    return {
-        "STATIC_ROOT": str(static_root),
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "PYTHONPATH": str(ROOT),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CACHE_URL": REDIS_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": "dialogue-event-bench",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-
-
-def setup_django(env):
-    os.environ.update(env)
-    full_env = dict(os.environ)
-    manage(full_env, "ensure_database", timeout=60)
-    manage(full_env, "migrate", "--no-input", timeout=300)
-    # The page's static() needs the manifest, as in production.
-    manage(full_env, "collectstatic", "--no-input", "--verbosity", "0", timeout=300)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if "bench" not in connection.settings_dict["NAME"].split("_"):
-        sys.exit("Refusing to use a database not named for benchmarks.")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -314,16 +267,18 @@ def measure_search(client, repeat):
     rows = []
     search_url = url("search")
     for kind, queries in SEARCHES:
-        for query in queries:  # warm-up: templates, URL resolver, PostgreSQL's plans and buffers
-            expect(client.get(search_url, {"q": query}), 200, f"search {query!r}")
-        walls, cpus, found = [], [], {}
+        found = {}
+        for query in queries:  # warm-up: templates, URL resolver, PostgreSQL's plans and buffers; what each finds
+            response = client.get(search_url, {"q": query})
+            expect(response, 200, f"search {query!r}")
+            found[query] = len(response.json()["people"])
+        walls, cpus = [], []
         for i in range(repeat):
             query = queries[i % len(queries)]
             response, wall, cpu = timed(lambda q=query: client.get(search_url, {"q": q}))
             expect(response, 200, f"search {query!r}")
             walls.append(wall)
             cpus.append(cpu)
-            found[query] = len(response.json()["people"])
         _response, count, _queries = statements(lambda q=queries[0]: client.get(search_url, {"q": q}))
         rows.append((kind, ", ".join(f"{q!r}:{found[q]}" for q in queries), figures(walls, cpus), count))
     return rows
@@ -584,12 +539,12 @@ def main():
         parser.error("--people must be within 500..20000")
     if not 1 <= args.repeat <= 1000 or not 1 <= args.check_ins <= (args.people - 70) // 2:
         parser.error("--repeat must be within 1..1000, --check-ins within 1..(people - 70) / 2")
-    check_database_name()
+    mailbench.check_database_name()
     _lock = take_lock()
     with tempfile.TemporaryDirectory(prefix="dialogue-event-door-bench-") as static_root:
         try:
             print("Preparing the database, the static files and the event...", flush=True)
-            setup_django(environment(static_root))
+            mailbench.setup_django(mailbench.web_environment(static_root), collect_static=True)
             try:
                 return run(args)
             finally:

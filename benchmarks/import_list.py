@@ -24,7 +24,6 @@ import io
 import os
 import pstats
 import re
-import secrets
 import sys
 import tempfile
 import time
@@ -33,10 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import mailbench  # noqa: E402
-from benchmarks.registration import manage, take_lock  # noqa: E402
+from benchmarks.registration import take_lock  # noqa: E402
 
 SLUG = "benchmark-import-list"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 TARGET_SECONDS = 15.0  # per request: half of gunicorn's timeout, for a slower server or a busier day
 IMPORT_URL = "/admin/participants/participant/import/"
 PROCESS_IMPORT_URL = "/admin/participants/participant/process_import/"
@@ -97,27 +95,6 @@ def cp1251_csv_file(rows):
     writer.writerows(people(rows, IN_RUSSIAN))
     # cp1251 has no ө, ү, ң: Excel writes "?" for them. The benchmark's list keeps to letters it has.
     return text.getvalue().translate(str.maketrans("өүңӨҮҢ", "оунОУН")).encode("cp1251")
-
-
-def environment(static_root):
-    return {
-        "STATIC_ROOT": str(static_root),
-        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
-        "PYTHONPATH": str(mailbench.ROOT),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": mailbench.DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CACHE_URL": REDIS_URL,
-        "CELERY_TASK_DEFAULT_QUEUE": "dialogue-event-bench",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def create_event():
@@ -195,10 +172,7 @@ def import_once(client, event, name, content, file_format, profiler=None):
 
 def measure(args):
     with tempfile.TemporaryDirectory(prefix="dialogue-event-import-bench-") as static_root:
-        env = environment(static_root)
-        # The admin's pages need the manifest of the static files, as in production.
-        manage({**os.environ, **env}, "collectstatic", "--no-input", "--verbosity", "0", timeout=180)
-        mailbench.setup_django(env)
+        mailbench.setup_django(mailbench.web_environment(static_root), collect_static=True)
         return run(args)
 
 

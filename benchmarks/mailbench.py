@@ -103,6 +103,32 @@ def environment(sink_port):
     }
 
 
+# The benchmarks of pages (the import, the door, the admin's lists) run Django in their own process.
+WEB_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def web_environment(static_root):
+    """Production settings for a benchmark of pages, served by the test client: no HTTPS, our own data."""
+    return {
+        "STATIC_ROOT": str(static_root),
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "PYTHONPATH": str(ROOT),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": WEB_REDIS_URL,
+        "CELERY_BROKER_URL": WEB_REDIS_URL,
+        "CACHE_URL": WEB_REDIS_URL,
+        "CELERY_TASK_DEFAULT_QUEUE": "dialogue-event-bench",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
 def check_database_name():
     name = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
     if not name.endswith("_bench"):
@@ -110,12 +136,17 @@ def check_database_name():
     return name
 
 
-def setup_django(env):
-    """Create and migrate the database, then start Django in this process with the same environment."""
+def setup_django(env, *, collect_static=False):
+    """Create and migrate the database, then start Django in this process with the same environment.
+
+    collect_static: for pages whose static() needs the files' manifest, as in production.
+    """
     os.environ.update(env)
     full_env = dict(os.environ)
     manage(full_env, "ensure_database", timeout=60)
     manage(full_env, "migrate", "--no-input", timeout=300)
+    if collect_static:
+        manage(full_env, "collectstatic", "--no-input", "--verbosity", "0", timeout=300)
     import django
 
     django.setup()
