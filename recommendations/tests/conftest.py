@@ -1,6 +1,7 @@
 import pytest
 from django.utils import translation
 
+from recommendations import services
 from recommendations.models import RecommendationStatus
 from recommendations.tests.factories import RecommendationFactory
 
@@ -27,3 +28,17 @@ def accepted():
 @pytest.fixture
 def event(accepted):
     return accepted.session.event
+
+
+@pytest.fixture
+def published(organiser):
+    """An accepted recommendation (said in Russian, translated) of an event whose final outcome is published."""
+    recommendation = RecommendationFactory(
+        status=RecommendationStatus.ACCEPTED,
+        text="Включить женщин в пограничные комиссии.",
+        language="ru",
+        translation_en="Include women in the border commissions.",
+        translation_ky="Чек ара комиссияларына аялдарды киргизүү.",
+    )
+    services.publish_final(recommendation.event, by=organiser)
+    return recommendation

@@ -72,19 +72,6 @@ def test_on_the_osh_demo_the_donor_report_gives_the_participation_reports_figure
         assert person.full_name not in text
 
 
-@pytest.fixture
-def published(organiser):
-    recommendation = RecommendationFactory(
-        status=RecommendationStatus.ACCEPTED,
-        text="Включить женщин в пограничные комиссии.",
-        language="ru",
-        translation_en="Include women in the border commissions.",
-        translation_ky="Чек ара комиссияларына аялдарды киргизүү.",
-    )
-    services.publish_final(recommendation.event, by=organiser)
-    return recommendation
-
-
 def test_recommendations_are_in_their_published_wording_with_their_latest_status(published, organiser):
     body = Addressee.objects.create(name_en="Ministry of Emergency Situations", name_ru="МЧС", name_ky="ӨКМ")
     services.record_follow_up(published, by=organiser, status=FollowUpStatus.objects.get(code="submitted"), body=body)

@@ -37,20 +37,6 @@ def body():
     return Addressee.objects.create(name_en="Ministry of Emergency Situations", name_ru="МЧС", name_ky="ӨКМ")
 
 
-@pytest.fixture
-def published(organiser):
-    """An accepted recommendation (said in Russian, translated) of an event whose final outcome is published."""
-    recommendation = RecommendationFactory(
-        status=RecommendationStatus.ACCEPTED,
-        text="Включить женщин в пограничные комиссии.",
-        language="ru",
-        translation_en="Include women in the border commissions.",
-        translation_ky="Чек ара комиссияларына аялдарды киргизүү.",
-    )
-    services.publish_final(recommendation.event, by=organiser)
-    return recommendation
-
-
 def record(recommendation, by, code, **fields):
     return services.record_follow_up(recommendation, by=by, status=status(code), **fields)
 
