@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
@@ -132,6 +133,12 @@ class Event(models.Model):
     @property
     def partner_organisation_list(self):
         return [line.strip() for line in self.partner_organisations.splitlines() if line.strip()]
+
+    @cached_property
+    def has_tracks(self):
+        # Kept with the instance: the registration form asks on every
+        # submission, of a copy of the event each process keeps for a minute.
+        return self.tracks.exists()
 
     def has_ended(self, now=None):
         return self.ends_at < (now or timezone.now())

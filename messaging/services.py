@@ -114,22 +114,31 @@ def render(participant, kind, extra_context=None):
     return subject, body_text, body_html
 
 
-def queue_message(participant, kind, *, key=None, extra_context=None):
+def queue_message(participant, kind, *, key=None, extra_context=None, new=False):
     """Owe one participant one message (see queue_messages); returns it, or None when its key was taken."""
-    messages = queue_messages([participant], kind, key=key and (lambda _participant: key), extra_context=extra_context)
+    messages = queue_messages(
+        [participant], kind, key=key and (lambda _participant: key), extra_context=extra_context, new=new
+    )
     return messages[0] if messages else None
 
 
-def queue_messages(participants, kind, *, key=None, extra_context=None):
+def queue_messages(participants, kind, *, key=None, extra_context=None, new=False):
     """Owe each participant a message of this kind, once per key; deliver them after the transaction commits.
 
     `key(participant)` names each message (by default its kind and the
     participant), so that the same message is never owed twice. Returns the
     rows written. Someone without an email address gets the same message as
     one to deliver by hand (WhatsApp, SMS or a call), listed for the organisers.
+
+    `new`: the participants were created in this transaction, so no other
+    transaction can have owed them anything yet (a key names its person):
+    nothing is looked up and no savepoint guards the insert, which saves a
+    registration three of its statements.
     """
     keys = {participant.pk: key(participant) if key else f"{kind}:{participant.pk}" for participant in participants}
-    taken = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
+    taken = set()
+    if not new:
+        taken = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
     messages = []
     for participant in participants:
         # An erased person has no address left, and nothing may be written about her.
@@ -151,12 +160,15 @@ def queue_messages(participants, kind, *, key=None, extra_context=None):
                 idempotency_key=keys[participant.pk],
             )
         )
-    try:
-        with transaction.atomic():  # a savepoint: a lost race for a key leaves the caller's transaction intact
-            Message.objects.bulk_create(messages)
-    except IntegrityError:
-        # Another transaction wrote one of these keys since the look-up.
-        messages = [message for message in messages if _create_unless_taken(message)]
+    if new:
+        Message.objects.bulk_create(messages)
+    else:
+        try:
+            with transaction.atomic():  # a savepoint: a lost race for a key leaves the caller's transaction intact
+                Message.objects.bulk_create(messages)
+        except IntegrityError:
+            # Another transaction wrote one of these keys since the look-up.
+            messages = [message for message in messages if _create_unless_taken(message)]
     enqueue([message.pk for message in messages if message.channel == Channel.EMAIL])
     return messages
 

@@ -146,15 +146,19 @@ class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms
             Submit("submit", self.submit_label, css_class="btn-lg w-100"),
         )  # fmt: skip
 
+    def _get_validation_exclusions(self):
+        # The form's own fields have found the category, district and track
+        # among those offered: the model's validation would look each up again.
+        return super()._get_validation_exclusions() | {"category", "district", "track"}
+
     def _offer_tracks(self, event):
-        tracks = event.tracks.annotate(
-            taken=Count("participants", filter=Q(participants__status__in=Status.SEAT_HOLDING))
-        ).order_by("order", "pk")
-        if not event.tracks.exists():
+        if not event.has_tracks:
             del self.fields["track"]
             return
         field = self.fields["track"]
-        field.queryset = tracks
+        field.queryset = event.tracks.annotate(
+            taken=Count("participants", filter=Q(participants__status__in=Status.SEAT_HOLDING))
+        ).order_by("order", "pk")
         field.empty_label = _("Not decided yet")
         field.help_text = _("You can change it later through your personal link.")
         field.label_from_instance = self._track_label
@@ -250,7 +254,7 @@ class WalkInForm(ControlCharactersRefused, ContactFieldsMixin, forms.ModelForm):
         self.fields["district"].choices = district_choices
         self.fields["track"].queryset = event.tracks.order_by("order", "pk")
         self.fields["track"].empty_label = _("Not decided yet")
-        if not event.tracks.exists():
+        if not event.has_tracks:
             del self.fields["track"]
         for name in ("gender", "category", "phone"):
             self.fields[name].required = True

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agenda.models import Event, Track
+from agenda.models import Event, RegistrationState, Track
 from messaging.models import Message, MessageKind
 from messaging.services import queue_message, queue_messages
 from recommendations.models import (
@@ -170,11 +170,26 @@ def current_consents(participant):
     return answers
 
 
+# What a registration decides with, read again under the event's lock.
+LOCKED_EVENT_FIELDS = (
+    "capacity",
+    "is_published",
+    "open_registration",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+
+
 def _lock_event(event):
     # Every change to who holds a seat takes this lock first, so two requests
     # for the last seat are decided one after the other, never both admitted.
-    # The capacity is read under the lock: an organiser may just have changed it.
-    event.capacity = Event.objects.select_for_update().values_list("capacity", flat=True).get(pk=event.pk)
+    # The capacity and the registration's dates are read under the lock: an
+    # organiser may just have changed them.
+    current = Event.objects.select_for_update().values(*LOCKED_EVENT_FIELDS).get(pk=event.pk)
+    for name, value in current.items():
+        setattr(event, name, value)
     return event
 
 
@@ -211,16 +226,38 @@ def move_to_track(participants, track):
     )
 
 
-def _find_existing(event, email, phone):
-    # These conditions repeat those of the partial unique indexes (Lower of a
-    # non-empty email, a non-empty phone) so that PostgreSQL can use them: one
-    # index look-up however long the list grows.
-    taken = Q(email_lower=email.lower()) & ~Q(email="") if email else Q()
+def _find_earlier(event, email, phone, submission_key):
+    """Who this registration may repeat, in one look-up: (the same form sent before, the owner of the address).
+
+    The conditions repeat those of the unique indexes (the submission key;
+    Lower of a non-empty email and a non-empty phone within the event) so
+    that PostgreSQL answers from them, however long the list grows; each
+    matches one row at most. Only the ids are read: most registrations find
+    nobody, and the few that do load that person.
+    """
+    email = email.lower()
+    taken = Q(email_lower=email) & ~Q(email="") if email else Q()
     if phone:
         taken |= Q(phone=phone) & ~Q(phone="")
-    if not taken:
-        return None
-    return Participant.objects.annotate(email_lower=Lower("email")).filter(taken, event=event).order_by().first()
+    wanted = (Q(event=event) & taken) if taken else Q()
+    if submission_key:
+        wanted |= Q(submission_key=submission_key)
+    if not wanted:
+        return None, None
+    earlier = (
+        Participant.objects.annotate(email_lower=Lower("email"))
+        .filter(wanted)
+        .order_by()
+        .values_list("pk", "event_id", "submission_key", "email_lower", "phone")
+    )
+    repeat = owner = None
+    for pk, event_id, key, email_lower, phone_given in earlier:
+        if submission_key and str(key) == str(submission_key):  # a UUID, or the same key as text
+            repeat = pk
+        if event_id == event.pk and ((email and email_lower == email) or (phone and phone_given == phone)):
+            owner = pk
+    people = Participant.objects.in_bulk({pk for pk in (repeat, owner) if pk}) if repeat or owner else {}
+    return people.get(repeat), people.get(owner)
 
 
 def _is_same_submission(participant, event, details):
@@ -235,16 +272,34 @@ def _tell_owner_of_taken_address(owner):
     queue_message(owner, MessageKind.ALREADY_REGISTERED, key=f"already_registered:{owner.pk}:{hour}")
 
 
-def _message_for_status(participant):
+def _message_for_status(participant, *, new=False):
     kind = MessageKind.CONFIRMATION if participant.status == Status.REGISTERED else MessageKind.WAITLISTED
-    queue_message(participant, kind)
+    queue_message(participant, kind, new=new)
+
+
+class RegistrationUnavailable(Exception):
+    """The event stopped taking registrations while the form was open: its registration_state, None if unpublished."""
+
+    def __init__(self, registration_state):
+        super().__init__(registration_state)
+        self.registration_state = registration_state
 
 
 @transaction.atomic
 def register(event, details, consents, *, language, submission_key=None):
-    """Register somebody through the public form: a seat, or the waiting list when the event is full."""
+    """Register somebody through the public form: a seat, or the waiting list when the event is full.
+
+    The event may be a copy a minute old (the form is drawn from one): all
+    that decides the registration is read again under the event's lock.
+    Raises RegistrationUnavailable when the event no longer takes them.
+    """
     event = _lock_event(event)
-    if submission_key and (repeat := Participant.objects.filter(submission_key=submission_key).first()):
+    if not event.is_published:
+        raise RegistrationUnavailable(None)
+    if event.registration_state() != RegistrationState.OPEN:
+        raise RegistrationUnavailable(event.registration_state())
+    repeat, existing = _find_earlier(event, details.get("email", ""), details.get("phone", ""), submission_key)
+    if repeat is not None:
         if _is_same_submission(repeat, event, details):
             return RegistrationResult(participant=repeat, status=repeat.status, is_repeat_submission=True)
         # The key of another person's form (a page kept in a shared browser,
@@ -253,7 +308,6 @@ def register(event, details, consents, *, language, submission_key=None):
         submission_key = None
     check_track_place(details.get("track"))
 
-    existing = _find_existing(event, details.get("email", ""), details.get("phone", ""))
     if existing is not None:
         # Tell the owner, never the person at the form: the answer must not
         # reveal who is registered.
@@ -267,11 +321,14 @@ def register(event, details, consents, *, language, submission_key=None):
         submission_key=submission_key,
         status=status,
         registered_at=timezone.now(),
+        # Her confirmation carries her check-in code: made now rather than
+        # written again once she has a row.
+        checkin_token=new_checkin_token() if status in Status.SEAT_HOLDING else None,
         **details,
     )
     record_added(participant, how="public registration form")
     record_consents(participant, consents, language=language, earlier={})
-    _message_for_status(participant)
+    _message_for_status(participant, new=True)
     return RegistrationResult(participant=participant, status=status)
 
 
@@ -338,7 +395,7 @@ def request_address_change(participant, name, address):
     public form, and nothing changes.
     """
     email, phone = (address, "") if name == "email" else ("", address)
-    owner = _find_existing(participant.event, email, phone)
+    _, owner = _find_earlier(participant.event, email, phone, None)
     if owner is not None:
         if owner.pk != participant.pk:
             _tell_owner_of_taken_address(owner)
@@ -389,7 +446,7 @@ def confirm_address_change(signed):
     if getattr(participant, name) == address:
         return AddressChangeOutcome.CONFIRMED, participant
     email, phone = (address, "") if name == "email" else ("", address)
-    if _find_existing(participant.event, email, phone) is not None:
+    if _find_earlier(participant.event, email, phone, None)[1] is not None:
         return AddressChangeOutcome.TAKEN, participant
     setattr(participant, name, address)
     try:

@@ -142,15 +142,35 @@ class RegisterView(View):
             blank_page = caches["local"].get(self.blank_page_key(slug))
             if blank_page is not None:
                 return self.personalise(blank_page)
-        self.event = _published_event(slug)
+        self.event = self.event_for_form(slug) if request.method == "POST" else self.fresh_event(slug)
         if self.event.registration_state() != RegistrationState.OPEN:
-            return render(
-                request,
-                "participants/registration_unavailable.html",
-                {"event": self.event, "registration_state": self.event.registration_state()},
-                status=403,
-            )
+            return self.unavailable(self.event.registration_state())
         return super().dispatch(request, slug)
+
+    def event_for_form(self, slug):
+        """The event a submission's form is checked with: the one its page was drawn with, kept for a minute.
+
+        Whatever decides a registration (the seats, the registration's dates,
+        publication) services.register reads again under the event's lock.
+        """
+        return caches["local"].get(self.event_key(slug)) or self.fresh_event(slug)
+
+    def fresh_event(self, slug):
+        event = _published_event(slug)
+        event.has_tracks  # noqa: B018  (kept with it: the form asks on every submission)
+        caches["local"].set(self.event_key(slug), event, self.blank_page_seconds)
+        return event
+
+    def event_key(self, slug):
+        return f"registration-event:{slug}"
+
+    def unavailable(self, registration_state):
+        return render(
+            self.request,
+            "participants/registration_unavailable.html",
+            {"event": self.event, "registration_state": registration_state},
+            status=403,
+        )
 
     def get(self, request, slug):
         if _has_messages(request):
@@ -204,6 +224,11 @@ class RegisterView(View):
         except ValidationError as error:  # the track filled up while the person was typing
             form.add_error(None, error)
             response = self.render_form(form, status=400)
+        except services.RegistrationUnavailable as closed:  # closed or withdrawn while she was typing
+            caches["local"].delete(self.event_key(slug))
+            if closed.registration_state is None:
+                raise Http404 from closed
+            response = self.unavailable(closed.registration_state)
         else:
             # From here on a new registration and an address already on the
             # list (whose owner the services told) go the same way: the

@@ -32,7 +32,7 @@ def register(event, **details):
 def test_confirmation_is_written_with_the_registration_in_the_participants_language(
     django_capture_on_commit_callbacks,
 ):
-    event = EventFactory(title_en="Dialogue in Osh", title_ru="Диалог в Оше")
+    event = EventFactory(open_registration=True, title_en="Dialogue in Osh", title_ru="Диалог в Оше")
 
     with django_capture_on_commit_callbacks() as callbacks:
         participant = register(event).participant
@@ -297,7 +297,7 @@ def wait_for(condition, seconds=30):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox, celery_worker_process):
-    event = EventFactory(title_ru="Диалог в Оше")
+    event = EventFactory(open_registration=True, title_ru="Диалог в Оше")
 
     participant = register(event).participant
 
@@ -313,7 +313,7 @@ def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox
 def test_temporary_refusal_is_retried_by_the_worker_until_it_arrives(smtp_inbox, celery_worker_process, settings):
     smtp_inbox.refusals = ["421 Try again later"]
 
-    participant = register(EventFactory()).participant
+    participant = register(EventFactory(open_registration=True)).participant
 
     # The first retry waits 30 s: the worker holds it, the broker keeps it.
     assert wait_for(lambda: len(smtp_inbox.messages) == 1, seconds=60)
@@ -337,7 +337,7 @@ def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_late
         dead_broker = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
     _use_broker(dead_broker)
     try:
-        result = register(EventFactory())
+        result = register(EventFactory(open_registration=True))
     finally:
         _use_broker(real_broker)
 

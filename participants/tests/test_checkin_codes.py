@@ -122,7 +122,7 @@ def test_an_unknown_code_has_no_image():
 
 def test_the_confirmation_email_carries_the_code_as_text_and_as_a_scannable_image(smtp_inbox, settings):
     settings.SITE_URL = "https://dialogue.example.org"
-    event = EventFactory(title_en="Dialogue in Osh")
+    event = EventFactory(open_registration=True, title_en="Dialogue in Osh")
     details = {
         "full_name": "Айгүл Ташиева",
         "email": "aigul@example.org",

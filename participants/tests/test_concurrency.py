@@ -39,7 +39,7 @@ def register_at_once(event, people):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_racing_for_the_last_seat_never_overfill_the_event():
-    event = EventFactory(capacity=3)
+    event = EventFactory(open_registration=True, capacity=3)
     ParticipantFactory.create_batch(2, event=event, status=Status.REGISTERED)
 
     register_at_once(event, people=[1, 2])
@@ -50,7 +50,7 @@ def test_two_people_racing_for_the_last_seat_never_overfill_the_event():
 
 @pytest.mark.django_db(transaction=True)
 def test_many_people_racing_fill_the_seats_then_the_waiting_list():
-    event = EventFactory(capacity=5)
+    event = EventFactory(open_registration=True, capacity=5)
 
     register_at_once(event, people=range(12))
 

@@ -32,7 +32,7 @@ def test_new_event_gets_the_default_categories():
 
 
 def test_register_takes_a_seat_and_records_history_and_consents(django_capture_on_commit_callbacks):
-    event = EventFactory(capacity=2)
+    event = EventFactory(open_registration=True, capacity=2)
 
     with django_capture_on_commit_callbacks() as callbacks:
         result = services.register(event, details(event), CONSENTS, language="ru")
@@ -48,7 +48,7 @@ def test_register_takes_a_seat_and_records_history_and_consents(django_capture_o
 
 
 def test_register_on_a_full_event_goes_on_the_waiting_list():
-    event = EventFactory(capacity=1)
+    event = EventFactory(open_registration=True, capacity=1)
     services.register(event, details(event, 1), CONSENTS, language="en")
 
     result = services.register(event, details(event, 2), CONSENTS, language="en")
@@ -58,7 +58,7 @@ def test_register_on_a_full_event_goes_on_the_waiting_list():
 
 
 def test_register_with_a_known_email_creates_nothing_and_tells_the_owner():
-    event = EventFactory()
+    event = EventFactory(open_registration=True)
     owner = ParticipantFactory(event=event, email="aigul@example.org")
 
     result = services.register(event, details(event, email="AIGUL@example.org"), CONSENTS, language="en")
@@ -70,7 +70,7 @@ def test_register_with_a_known_email_creates_nothing_and_tells_the_owner():
 
 
 def test_register_with_a_known_phone_creates_nothing():
-    event = EventFactory()
+    event = EventFactory(open_registration=True)
     ParticipantFactory(event=event, phone="+996555000111", email="")
 
     result = services.register(event, details(event, email="other@example.org", phone="+996555000111"), CONSENTS, language="en")
@@ -80,7 +80,7 @@ def test_register_with_a_known_phone_creates_nothing():
 
 
 def test_register_twice_with_the_same_form_is_one_registration_and_one_email(django_capture_on_commit_callbacks):
-    event = EventFactory()
+    event = EventFactory(open_registration=True)
     key = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 
     with django_capture_on_commit_callbacks() as callbacks:
@@ -94,7 +94,7 @@ def test_register_twice_with_the_same_form_is_one_registration_and_one_email(dja
 
 
 def test_cancel_promotes_the_first_person_on_the_waiting_list():
-    event = EventFactory(capacity=1)
+    event = EventFactory(open_registration=True, capacity=1)
     seated = services.register(event, details(event, 1), CONSENTS, language="en").participant
     first_waiting = services.register(event, details(event, 2), CONSENTS, language="en").participant
     second_waiting = services.register(event, details(event, 3), CONSENTS, language="en").participant
@@ -110,7 +110,7 @@ def test_cancel_promotes_the_first_person_on_the_waiting_list():
 
 
 def test_declining_a_held_seat_promotes_from_the_waiting_list():
-    event = EventFactory(capacity=1)
+    event = EventFactory(open_registration=True, capacity=1)
     seated = services.register(event, details(event, 1), CONSENTS, language="en").participant
     waiting = services.register(event, details(event, 2), CONSENTS, language="en").participant
 
@@ -123,7 +123,7 @@ def test_declining_a_held_seat_promotes_from_the_waiting_list():
 
 
 def test_cancelling_a_waitlisted_person_promotes_nobody():
-    event = EventFactory(capacity=1)
+    event = EventFactory(open_registration=True, capacity=1)
     services.register(event, details(event, 1), CONSENTS, language="en")
     waiting = services.register(event, details(event, 2), CONSENTS, language="en").participant
     third = services.register(event, details(event, 3), CONSENTS, language="en").participant
@@ -135,7 +135,7 @@ def test_cancelling_a_waitlisted_person_promotes_nobody():
 
 
 def test_raising_capacity_and_promoting_fills_the_new_seats_in_order():
-    event = EventFactory(capacity=1)
+    event = EventFactory(open_registration=True, capacity=1)
     services.register(event, details(event, 1), CONSENTS, language="en")
     waiting = [services.register(event, details(event, n), CONSENTS, language="en").participant for n in (2, 3, 4)]
     event.capacity = 3
@@ -209,7 +209,7 @@ def test_status_history_names_who_changed_it(django_user_model):
 
 def test_confirmation_email_arrives_once_in_the_participants_language(smtp_inbox, settings):
     settings.SITE_URL = "https://dialogue.example.org"
-    event = EventFactory(title_en="Dialogue in Osh", title_ru="Диалог в Оше")
+    event = EventFactory(open_registration=True, title_en="Dialogue in Osh", title_ru="Диалог в Оше")
     result = services.register(event, details(event, preferred_language="ru"), CONSENTS, language="ru")
     email = result.participant.messages.get()
 

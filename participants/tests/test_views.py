@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from agenda.models import Event
 from agenda.tests.factories import EventFactory
 from participants import services
 from messaging.models import Channel, Message
@@ -194,6 +195,27 @@ def test_registration_is_refused_kindly_when_closed(client, open_event):
 
     assert get.status_code == 403 and post.status_code == 403
     assert "Регистрация закрыта" in get.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_registration_closed_while_she_was_typing_is_refused_kindly_and_saves_nothing(client, open_event):
+    assert client.get(register_url(open_event, "ru")).status_code == 200  # the page, and the event it was drawn with
+    Event.objects.filter(pk=open_event.pk).update(registration_closes_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    post = client.post(register_url(open_event, "ru"), form_data(open_event))
+
+    assert post.status_code == 403
+    assert "Регистрация закрыта" in post.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_event_withdrawn_while_she_was_typing_is_not_found_and_saves_nothing(client, open_event):
+    assert client.get(register_url(open_event)).status_code == 200
+    Event.objects.filter(pk=open_event.pk).update(is_published=False)
+
+    post = client.post(register_url(open_event), form_data(open_event))
+
+    assert post.status_code == 404
     assert not Participant.objects.exists()
 
 
