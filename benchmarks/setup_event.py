@@ -255,7 +255,12 @@ def statements(explain=False):
         "statements": [sql for sql, _params in log.statements],
     }
     if explain:
-        result["plans"] = [_explain(sql, params) for sql, params in log.statements if _explainable(sql)]
+        result["seq_scan_rows"] = SEQ_SCAN_ROWS
+        result["plans"] = [
+            {"number": number, **_explain(sql, params)}
+            for number, (sql, params) in enumerate(log.statements, 1)
+            if _explainable(sql)
+        ]
     return result
 
 
