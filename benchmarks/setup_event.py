@@ -11,7 +11,8 @@ setup    (re)creates the benchmark event with open registration and 1,000,000 se
 form-cost prints how long building and validating the registration form takes, in one process, saving nothing.
 statements registers a few people through Django's test Client (ALLOWED_HOSTS must accept "testserver") and
          prints every statement the database was sent for the last one, BEGIN and COMMIT included; with
-         --explain also the plan of each SELECT, INSERT, UPDATE and DELETE, and the sequential scans in them.
+         --explain also the plan of each SELECT, INSERT, UPDATE and DELETE, and what in them reads a large
+         table whole.
 people N adds N people already registered on the event, in bulk (no service, no message), then VACUUM ANALYZEs
          the participants' table.
 count    prints how many participants the event has and how many rows benchmark_insert and benchmark_form hold.
@@ -47,7 +48,7 @@ from participants.models import District, Participant, Region, Source, Status  #
 SLUG = "benchmark-registration"
 REGISTRATIONS = 3  # by the test Client, for the statements: the first ones fill the process's caches
 SEQ_SCAN_ROWS = 100  # a table with more rows than this should be read through an index, not scanned whole
-PEOPLE_BATCH = 2000
+PEOPLE_BATCH = 2000  # people per INSERT: a bounded statement and memory, whatever N
 
 
 def _check_database():
