@@ -1,6 +1,7 @@
 """Requests per second of the public registration form, against reference views, in one run.
 
-    .venv/bin/python benchmarks/registration.py [--clients 8] [--duration 10] [--warmup 2] [--only abcd]
+    .venv/bin/python benchmarks/registration.py [--clients 8] [--duration 10] [--warmup 2] [--only abcde]
+                                                [--people 10000] [--statements] [--explain]
 
 Prepares its own database (dialogue_event_bench), starts gunicorn (2 sync workers) on a free port of
 127.0.0.1 with production settings (DEBUG off, manifest static files), and measures for a fixed time each:
@@ -9,10 +10,17 @@ Prepares its own database (dialogue_event_bench), starts gunicorn (2 sync worker
   (b) POST /bench/insert/                    one INSERT through a raw cursor: the floor of a request that writes
   (c) GET  /en/events/<slug>/register/       the real registration form
   (d) POST /en/events/<slug>/register/       a real, valid registration with real CSRF; 302 counts as success
+  (e) POST /bench/form/                      the floor of a form request: 25 plain fields, real CSRF, one INSERT
+                                             in a transaction, 302
 
-It prints requests/s and errors for each, and the ratios POST/INSERT and GET-form/constant against their
-targets. It always stops gunicorn, and exits 0 once the figures are printed (PASS or FAIL): it is a benchmark,
-not a test. See benchmarks/README.md.
+It prints requests/s, errors and the server's CPU per request for each, and the ratios POST registration /
+floor (e), POST registration / INSERT (b) and GET form / constant against their targets. Then, in one process
+through Django's test Client, it counts the statements one registration sends the database (BEGIN and COMMIT
+included; --statements lists them). With --people N (default 10000) it then adds N registered people to the
+event and measures (d) and its statements again: a registration must not cost more as the list grows.
+--explain prints the plan of each statement of one registration and says whether any reads a table whole.
+It always stops gunicorn, and exits 0 once the figures are printed (PASS or FAIL): it is a benchmark, not a
+test; 1 when it could not run. See benchmarks/README.md.
 """
 
 import argparse
@@ -52,7 +60,14 @@ CELERY_QUEUE = "dialogue-event-bench"
 
 LOCK_FILE = Path(tempfile.gettempdir()) / "dialogue-event-benchmark.lock"
 
-TARGETS = {"POST / INSERT": 0.4, "GET form / constant": 0.35}
+TARGETS = {
+    "POST registration / floor (e)": 0.33,
+    "POST registration / INSERT (b)": 0.2,
+    "GET form / constant": 0.35,
+}
+STATEMENTS_TARGET = 6  # statements one registration sends the database, BEGIN and COMMIT included
+GROWTH_TARGET = 1.25  # a registration's server CPU on the filled event, at most this times the empty event's
+MAX_PEOPLE = 999_999  # their phone numbers are +996703 and 6 digits (setup_event.py people)
 
 SOCKET_TIMEOUT = 10.0  # seconds; a request that takes longer counts as an error
 MAX_RESPONSE_BYTES = 4 * 1024 * 1024
@@ -169,7 +184,7 @@ def cookie_from(headers, name):
 
 
 # --------------------------------------------------------------------------------------------------
-# The four benchmarks. Each client thread calls setup(conn) once, then step(conn) in a loop; step returns
+# The five benchmarks. Each client thread calls setup(conn) once, then step(conn) in a loop; step returns
 # None for a success, or a label (status code, reason) for an error.
 # --------------------------------------------------------------------------------------------------
 
@@ -210,16 +225,18 @@ class RegistrationForm(Constant):
 
 
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-PHONE_NUMBERS = itertools.count(1)  # unique across all clients (next() on a count is atomic in CPython)
+# Unique across all clients and all phases, so that (d) run again on the filled event registers new people
+# (next() on a count is atomic in CPython).
+PHONE_NUMBERS = itertools.count(1)
 
 
 class RegistrationPost:
     title = "(d) POST registration (302)"
+    done = "/registered/"  # where a success redirects to
 
     def __init__(self, port, client, *, slug, category, district):
         self.port, self.client, self.path = port, client, f"/en/events/{slug}/register/"
         self.category, self.district = category, district
-        self.sequence = itertools.count(1)
         self.headers = None
         self.token = None
 
@@ -248,7 +265,7 @@ class RegistrationPost:
             **valid_registration(
                 category=self.category,
                 district=self.district,
-                email=f"bench-{self.client}-{next(self.sequence)}@example.org",
+                email=f"bench-{self.client}-{number}@example.org",
                 phone=f"0700{number:06d}",
                 submission_key=str(uuid.uuid4()),
             ),
@@ -260,7 +277,24 @@ class RegistrationPost:
         if status != 302:
             return status
         location = header_value(headers, "location") or ""
-        return None if location.endswith("/registered/") else f"302 to {location}"
+        return None if location.endswith(self.done) else f"302 to {location}"
+
+
+class FormFloor(RegistrationPost):
+    """The same submission, CSRF token and cookie as (d), to the form floor of benchmarks/views.py."""
+
+    title = "(e) POST form floor (302)"
+    done = "/bench/constant/"  # benchmarks/views.py's FORM_DONE_URL (this client does not load Django)
+
+    def __init__(self, port, client, *, slug, category, district):
+        super().__init__(port, client, slug=slug, category=category, district=district)
+        self.path = "/bench/form/"
+
+
+class FilledRegistrationPost(RegistrationPost):
+    """(d) again, once --people registered people were added to the event: a row of its own in the report."""
+
+    title = "(d) POST registration, filled"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -453,8 +487,9 @@ def manage(env, *args, timeout=180):
     return run([PYTHON, "manage.py", *args], env, timeout)
 
 
-def setup_event(env, action):
-    return json.loads(run([PYTHON, "benchmarks/setup_event.py", action], env, 120).strip().splitlines()[-1])
+def setup_event(env, action, *arguments, timeout=120):
+    output = run([PYTHON, "benchmarks/setup_event.py", action, *arguments], env, timeout)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def die_with_parent():
@@ -549,7 +584,8 @@ def take_lock():
     return lock
 
 
-def print_report(results, args, totals, counts, form_cost):
+def print_report(results, args, totals, counts, form_cost, statements):
+    """results: {benchmark class: figures}; statements: {"empty": ..., "filled": ...} as setup_event.py prints them."""
     print()
     print(
         f"{args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s measured per benchmark, "
@@ -557,7 +593,7 @@ def print_report(results, args, totals, counts, form_cost):
     )
     print()
     header = (
-        f"{'benchmark':<30} {'req/s':>8} {'errors':>6}   CPU: {'client (kernel)':>15} {'workers':>7} {'postgres':>8} "
+        f"{'benchmark':<31} {'req/s':>8} {'errors':>6}   CPU: {'client (kernel)':>15} {'workers':>7} {'postgres':>8} "
         f"{'redis':>5} {'other':>5} {'machine':>8} {'server ms':>10}"
     )
     print(header)
@@ -565,7 +601,7 @@ def print_report(results, args, totals, counts, form_cost):
     for benchmark, result in results.items():
         shares = result["shares"]
         print(
-            f"{benchmark.title:<30} {result['rps']:>8.1f} {sum(result['errors'].values()):>6}        "
+            f"{benchmark.title:<31} {result['rps']:>8.1f} {sum(result['errors'].values()):>6}        "
             f"{result['client_cpu']:>8.0%} ({result['client_sys']:>4.0%}) {shares['workers']:>7.0%} "
             f"{shares['postgres']:>8.0%} {shares['redis']:>5.0%} {shares['other']:>5.0%} {result['machine_busy']:>8.0%} {server_ms(result):>10.2f}"
         )
@@ -588,36 +624,139 @@ def print_report(results, args, totals, counts, form_cost):
             if result["example"]:
                 print(f"    e.g. {result['example'][:300]}")
     print()
+    print_ratios(results, form_cost)
+    if statements:
+        print_statements(statements, args)
+    if FilledRegistrationPost in results:
+        print_growth(results, statements, args.people, totals)
+    print()
+    checks = [
+        (
+            counts["participants"],
+            totals["registrations"] + totals["people"],
+            f"participants in the database for {totals['registrations']} successful registrations (POSTs and test "
+            f"Client) + {totals['people']} people added",
+        ),
+        (
+            counts["benchmark_insert"],
+            totals["inserts"],
+            f"rows in benchmark_insert for {totals['inserts']} successful INSERT requests",
+        ),
+        (
+            counts["benchmark_form"],
+            totals["forms"],
+            f"rows in benchmark_form for {totals['forms']} successful form floor POSTs",
+        ),
+    ]
+    for number, (found, expected, what) in enumerate(checks):
+        print(f"{'check:' if number == 0 else '':<6} {found} {what}" + ("" if found == expected else "  <-- MISMATCH"))
+
+
+def print_ratios(results, form_cost):
     rps = {benchmark: result["rps"] for benchmark, result in results.items()}
     ratios = {
         name: rps[numerator] / rps[denominator] if rps[denominator] else 0.0
         for name, numerator, denominator in (
-            ("POST / INSERT", RegistrationPost, BareInsert),
+            ("POST registration / floor (e)", RegistrationPost, FormFloor),
+            ("POST registration / INSERT (b)", RegistrationPost, BareInsert),
             ("GET form / constant", RegistrationForm, Constant),
         )
         if numerator in rps and denominator in rps
     }
     if ratios:
-        print(f"{'ratio':<22} {'value':>6} {'target':>8}  result")
+        print(f"{'ratio':<31} {'value':>6} {'target':>8}  result")
     for name, value in ratios.items():
         target = TARGETS[name]
-        print(f"{name:<22} {value:>6.2f} {'>= ' + format(target, '.2f'):>8}  {'PASS' if value >= target else 'FAIL'}")
-    if RegistrationPost in results and BareInsert in results and form_cost is not None:
-        budget = server_ms(results[BareInsert]) / TARGETS["POST / INSERT"]
+        print(f"{name:<31} {value:>6.2f} {'>= ' + format(target, '.2f'):>8}  {'PASS' if value >= target else 'FAIL'}")
+    if RegistrationPost in results and FormFloor in results and form_cost is not None:
+        target = TARGETS["POST registration / floor (e)"]
+        floor, cost = server_ms(results[FormFloor]), server_ms(results[RegistrationPost])
         print(
-            f"\nbudget: at POST / INSERT = {TARGETS['POST / INSERT']:.2f} a registration may cost the server "
-            f"{budget:.1f} ms of CPU; it costs {server_ms(results[RegistrationPost]):.1f} ms.\n"
+            f"\nbudget: at POST registration / floor (e) = {target:.2f} a registration may cost the server "
+            f"{floor / target:.1f} ms of CPU\n"
+            f"        (the floor's {floor:.1f} ms / {target:.2f}); it costs {cost:.1f} ms.\n"
             f"        Building and validating the registration form alone (in one process, nothing saved) "
             f"takes {form_cost['form_ms']:.1f} ms."
         )
+
+
+def print_statements(statements, args):
     print()
     print(
-        f"check: {counts['participants']} participants in the database for {totals['registrations']} "
-        f"successful registration POSTs; {counts['benchmark_insert']} rows in benchmark_insert for "
-        f"{totals['inserts']} successful INSERT requests"
-        + ("" if (counts["participants"], counts["benchmark_insert"]) == (totals["registrations"], totals["inserts"])
-           else "  <-- MISMATCH")
+        "statements sent to the database by one registration (BEGIN and COMMIT included), "
+        f"target <= {STATEMENTS_TARGET}:"
     )
+    for label, counted in statements.items():
+        where = "on the event as measured" if label == "empty" else f"with {args.people} people added"
+        if "error" in counted:
+            print(f"  {where}: could not count them  FAIL\n    {counted['error'][-1500:]}")
+            continue
+        verdict = "PASS" if counted["count"] <= STATEMENTS_TARGET else "FAIL"
+        print(f"  {where}: {counted['count']}  {verdict}")
+        if args.statements:
+            for number, sql in enumerate(counted["statements"], 1):
+                print(f"    {number:>3}  {sql[:120]}")
+    explained = next((counted for counted in reversed(statements.values()) if "plans" in counted), None)
+    if explained is not None:
+        where = "with the people added" if "filled" in statements else "on the event as measured"
+        print_plans(explained["plans"], where, explained["seq_scan_rows"])
+
+
+def print_plans(plans, where, seq_scan_rows):
+    print()
+    print(f"plans of one registration's statements {where} (EXPLAIN with the statement's own parameters):")
+    seq_scans, whole_index_scans = [], []
+    for plan in plans:
+        marks = [f"SEQ SCAN on {table}" for table in plan["seq_scans"]]
+        marks += [f"whole index of {table} walked" for table in plan["whole_index_scans"]]
+        print(f"  [{plan['number']}] {plan['sql'][:120]}" + (f"  <-- {', '.join(marks)}" if marks else ""))
+        if plan["error"]:
+            print(f"        could not explain it: {plan['error']}")
+        for line in plan["plan"]:
+            flagged = any(f"Seq Scan on {table}" in line for table in plan["seq_scans"])
+            print(f"        {line}" + ("  <-- SEQ SCAN" if flagged else ""))
+        seq_scans += [(plan, table) for table in plan["seq_scans"]]
+        whole_index_scans += [(plan, table) for table in plan["whole_index_scans"]]
+    if seq_scans:
+        print(f"FAIL: a sequential scan of a table of more than {seq_scan_rows} rows in:")
+        for plan, table in seq_scans:
+            print(f"  [{plan['number']}] {table}: {plan['sql'][:120]}")
+    else:
+        print("PASS: no sequential scan")
+    for plan, table in whole_index_scans:
+        print(
+            f"note: [{plan['number']}] walks an index of {table} without an index condition, filtering every row "
+            "(a sequential scan in all but name)"
+        )
+
+
+def print_growth(results, statements, people, totals):
+    empty, filled = results[RegistrationPost], results[FilledRegistrationPost]
+    # No successful registration in either run is no figure at all: a FAIL, never a PASS by a zero.
+    ratio = server_ms(filled) / server_ms(empty) if server_ms(empty) and server_ms(filled) else float("inf")
+    counted = {label: statements.get(label, {}).get("count", "?") for label in ("empty", "filled")}
+    print()
+    print(f"{'registration (d) as the list grows':<42} {'req/s':>8} {'server ms':>10} {'statements':>11}")
+    print(
+        f"{'event as measured above (' + str(totals['before_people']) + ' people)':<42} {empty['rps']:>8.1f} "
+        f"{server_ms(empty):>10.2f} {counted['empty']:>11}"
+    )
+    print(
+        f"{'with ' + str(people) + ' people added':<42} {filled['rps']:>8.1f} {server_ms(filled):>10.2f} "
+        f"{counted['filled']:>11}"
+    )
+    verdict = "PASS" if ratio <= GROWTH_TARGET else "FAIL"
+    print(f"filled / empty server ms: {ratio:.2f} (target <= {GROWTH_TARGET:.2f})  {verdict}")
+
+
+def count_statements(env, *, explain):
+    """setup_event.py statements, in its own process; a failure is reported with the figures rather than lost."""
+    # The test Client's requests come from the host "testserver".
+    env = {**env, "ALLOWED_HOSTS": f"testserver,{HOST}"}
+    try:
+        return setup_event(env, "statements", *(["--explain"] if explain else []))
+    except (RuntimeError, ValueError) as error:
+        return {"error": str(error), "registrations": 0}
 
 
 def main():
@@ -626,13 +765,25 @@ def main():
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per benchmark (1-60)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each (0-30)")
     parser.add_argument(
-        "--only", default="abcd", help="which benchmarks to run, e.g. --only ad (default: abcd, all four)"
+        "--only", default="abcde", help="which benchmarks to run, e.g. --only ad (default: abcde, all five)"
+    )
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=10_000,
+        help="registered people to add before measuring (d) again (default 10000; 0: skip); needs d in --only",
+    )
+    parser.add_argument("--statements", action="store_true", help="list the statements of one registration")
+    parser.add_argument(
+        "--explain", action="store_true", help="print the plan of each statement of one registration (needs d)"
     )
     args = parser.parse_args()
     if not (1 <= args.duration <= 60 and 0 <= args.warmup <= 30):
         parser.error("--duration must be within 1..60 and --warmup within 0..30")
-    if not args.only or set(args.only) - set("abcd"):
-        parser.error("--only takes letters among a, b, c and d")
+    if not args.only or set(args.only) - set("abcde"):
+        parser.error("--only takes letters among a, b, c, d and e")
+    if not 0 <= args.people <= MAX_PEOPLE:
+        parser.error(f"--people must be within 0..{MAX_PEOPLE}")
     database_name = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
     if not database_name.endswith("_bench"):
         sys.exit(f"Refusing to use database {database_name!r}: the benchmark only uses a database named *_bench.")
@@ -644,6 +795,8 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="dialogue-event-bench-"))
     static_root, log_path = workdir / "static", workdir / "gunicorn.log"
     env = bench_environment(static_root)
+    # Adding the people, and removing them, takes longer the more there are.
+    people_timeout = 120 + args.people // 200
     server = None
     started = time.monotonic()
     try:
@@ -665,25 +818,52 @@ def main():
             BareInsert: lambda i: BareInsert(port, i),
             RegistrationForm: lambda i: RegistrationForm(port, i, slug=event["slug"]),
             RegistrationPost: lambda i: RegistrationPost(port, i, **event),
+            FormFloor: lambda i: FormFloor(port, i, **event),
+            FilledRegistrationPost: lambda i: FilledRegistrationPost(port, i, **event),
         }
-        results = {}
-        for letter, (benchmark, make) in zip("abcd", benchmarks.items()):
-            if letter not in args.only:
-                continue
+
+        def measure(benchmark):
             print(f"  {benchmark.title.strip()}...", flush=True)
-            results[benchmark] = run_phase(
-                make, port=port, clients=args.clients, warmup=args.warmup, duration=args.duration, workers=workers
+            return run_phase(
+                benchmarks[benchmark],
+                port=port,
+                clients=args.clients,
+                warmup=args.warmup,
+                duration=args.duration,
+                workers=workers,
             )
+
+        results = {}
+        for letter, benchmark in zip("abcde", (Constant, BareInsert, RegistrationForm, RegistrationPost, FormFloor)):
+            if letter in args.only:
+                results[benchmark] = measure(benchmark)
         totals = {
             "registrations": results[RegistrationPost]["all_ok"] if RegistrationPost in results else 0,
             "inserts": results[BareInsert]["all_ok"] if BareInsert in results else 0,
+            "forms": results[FormFloor]["all_ok"] if FormFloor in results else 0,
+            "people": 0,
         }
+        statements = {}
+        if RegistrationPost in results:
+            print("  statements of one registration (test Client)...", flush=True)
+            statements["empty"] = count_statements(env, explain=args.explain and not args.people)
+            totals["registrations"] += statements["empty"]["registrations"]
+            if args.people:
+                totals["before_people"] = totals["registrations"]
+                print(f"  adding {args.people} registered people, VACUUM ANALYZE...", flush=True)
+                added = setup_event(env, "people", str(args.people), timeout=people_timeout)
+                totals["people"] = added["people"]
+                print(f"  statements of one registration with {args.people} people (test Client)...", flush=True)
+                statements["filled"] = count_statements(env, explain=args.explain)
+                totals["registrations"] += statements["filled"]["registrations"]
+                results[FilledRegistrationPost] = measure(FilledRegistrationPost)
+                totals["registrations"] += results[FilledRegistrationPost]["all_ok"]
         stop_gunicorn(server)
         if log_path.exists() and log_path.read_text().strip():
             print(f"\ngunicorn's log (warnings and errors):\n{log_path.read_text()[-3000:]}")
         # Measured after gunicorn stopped, so that nothing else competes for the cores.
         form_cost = setup_event(env, "form-cost") if RegistrationPost in results else None
-        print_report(results, args, totals, setup_event(env, "count"), form_cost)
+        print_report(results, args, totals, setup_event(env, "count"), form_cost, statements)
         print(f"\n(total run time {time.monotonic() - started:.0f} s)")
         return 0
     except KeyboardInterrupt:
@@ -697,7 +877,7 @@ def main():
     finally:
         stop_gunicorn(server)
         try:
-            setup_event(env, "teardown")
+            setup_event(env, "teardown", timeout=people_timeout)
         except Exception as error:  # noqa: BLE001
             print(f"Could not remove the benchmark's event and Redis keys: {error}", file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Settings for the benchmarks: the application's own, plus two benchmark-only views.
+"""Settings for the benchmarks: the application's own, plus the benchmark-only reference views.
 
 Only `benchmarks/registration.py` uses this module (DJANGO_SETTINGS_MODULE=benchmarks.settings).
 Everything else comes from the environment exactly as in production.

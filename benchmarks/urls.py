@@ -1,4 +1,4 @@
-"""The application's URLs and error pages, unchanged, plus two reference views that exist only for the benchmarks."""
+"""The application's URLs and error pages, unchanged, plus three reference views that exist only for the benchmarks."""
 
 from django.urls import path
 
@@ -13,5 +13,6 @@ from . import views
 urlpatterns = [
     path("bench/constant/", views.constant, name="bench_constant"),
     path("bench/insert/", views.bare_insert, name="bench_insert"),
+    path("bench/form/", views.form_floor, name="bench_form"),
     *application_urlpatterns,
 ]
