@@ -118,6 +118,7 @@ class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms
         self._offer_tracks(event)
         self.fields["full_name"].validators.append(validate_person_name)
         self.fields["badge_name"].validators.append(validate_person_name)
+        self.fields["accommodation_nights"].validators += Participant._meta.get_field("accommodation_nights").validators
         for name, field in self.fields.items():
             if isinstance(field, forms.CharField) and name not in ("email", "phone", "submission_key"):
                 field.validators.append(validate_no_markup)
@@ -146,10 +147,15 @@ class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms
             Submit("submit", self.submit_label, css_class="btn-lg w-100"),
         )  # fmt: skip
 
-    def _get_validation_exclusions(self):
-        # The form's own fields have found the category, district and track
-        # among those offered: the model's validation would look each up again.
-        return super()._get_validation_exclusions() | {"category", "district", "track"}
+    def _post_clean(self):
+        # No model validation, as Django's own UserCreationForm overrides this
+        # for its own: the fields above check everything a person types (the
+        # model's one validator of its own included, see __init__), clean()
+        # asks for a phone or an email, and the services decide what only the
+        # database can. The model's validation would look the chosen category
+        # and district up a second time and build a query for each constraint,
+        # on every registration. The instance is left as it was given.
+        pass
 
     def _offer_tracks(self, event):
         if not event.has_tracks:

@@ -128,7 +128,10 @@ def test_the_same_form_sent_twice_is_one_registration_and_one_email(client, open
         ("email", "aigul@", "Enter a valid email address."),
         ("consent_data_processing", None, "This field is required."),
         ("category", "99999", "Select a valid choice."),
+        ("district", "99999", "Select a valid choice."),
         ("accommodation_nights", "-1", "Ensure this value is greater than or equal to 0."),
+        ("accommodation_nights", "31", "Ensure this value is less than or equal to 30."),
+        ("preferred_language", "de", "Select a valid choice."),
     ],
 )
 def test_bad_input_is_answered_with_a_clear_message_and_saves_nothing(client, open_event, field, value, message):
