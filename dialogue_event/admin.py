@@ -2,7 +2,10 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 
 class FiltersBuiltOnceChangeList(ChangeList):
@@ -48,6 +51,22 @@ class StatusCountsMixin(metaclass=forms.MediaDefiningClass):  # so that its styl
             }
             for status in self.status_choices
         ]
+
+
+class RowCheckboxesMixin:
+    """Each row's checkbox for the actions, as Django draws it but without a widget template per row.
+
+    Through the template engine, the checkboxes of a page of 50 rows took a sixth of a long list's time.
+    """
+
+    def action_checkbox(self, obj):
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            # Django's own words, so its translations serve.
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
 
 class ReadOnlyTabularInline(admin.TabularInline):

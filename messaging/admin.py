@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from dialogue_event.admin import StatusCountsMixin
+from dialogue_event.admin import RowCheckboxesMixin, StatusCountsMixin
 
 from . import services
 from .models import Announcement, Channel, Message, MessageStatus, Reminder
@@ -34,7 +34,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(StatusCountsMixin, admin.ModelAdmin):
+class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     status_choices = MessageStatus
     list_display = ("created_at", "participant", "event", "kind", "channel", "status", "attempts", "sent_at")
     list_filter = ("event", "kind", "status", "channel")

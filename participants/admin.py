@@ -21,7 +21,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Event, Track
-from dialogue_event.admin import ReadOnlyTabularInline, StatusCountsMixin
+from dialogue_event.admin import ReadOnlyTabularInline, RowCheckboxesMixin, StatusCountsMixin
 from messaging.admin import MessageInline
 from messaging.services import personal_link as personal_link_url
 
@@ -215,7 +215,7 @@ def _names(participants):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(StatusCountsMixin, ImportExportModelAdmin):
+class ParticipantAdmin(RowCheckboxesMixin, StatusCountsMixin, ImportExportModelAdmin):
     status_choices = Status
     form = ParticipantAdminForm
     resource_classes = [ParticipantResource]

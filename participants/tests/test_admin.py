@@ -418,3 +418,14 @@ def test_participant_added_by_hand_starts_a_history_naming_the_organiser(organis
     assert response.status_code == 302, page_text(response)
     step = StatusChange.objects.get(participant__full_name="Нургүл Асанова")
     assert (step.from_status, step.to_status, step.changed_by.username) == ("", Status.INVITED, "organiser")
+
+
+def test_each_row_of_the_list_has_a_checkbox_that_says_whose_it_is_in_russian(organiser_client):
+    event = EventFactory()
+    aigul = ParticipantFactory(event=event, full_name="Айгүл <Асанова>")
+
+    page = organiser_client.get(CHANGELIST_URL, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    checkbox = re.search(rf'<input type="checkbox" name="_selected_action" value="{aigul.pk}"[^>]*>', page).group()
+    assert 'class="action-select"' in checkbox
+    assert "Выбрать этот объект, чтобы применить к нему действие - Айгүл &lt;Асанова&gt;" in checkbox
