@@ -106,8 +106,13 @@ class RegistrationResult:
     is_repeat_submission: bool = False
 
 
-def change_status(participant, new_status, *, by=None, note="", at=None):
-    """Move a participant to a new status and record the step in their history (at `at`, by default now)."""
+def change_status(participant, new_status, *, by=None, note="", at=None, also_save=()):
+    """Move a participant to a new status and record the step in their history (at `at`, by default now).
+
+    Only the status and its dates are written (with `also_save`, the other
+    fields the caller changed): her row has some fifty columns, and the door
+    checks people in one after the other.
+    """
     if participant.status == new_status:
         return
     StatusChange.objects.create(
@@ -121,7 +126,7 @@ def change_status(participant, new_status, *, by=None, note="", at=None):
     participant.status = new_status
     if new_status in Status.SIGNED_UP and participant.registered_at is None:
         participant.registered_at = timezone.now()
-    participant.save()
+    participant.save(update_fields=["status", "registered_at", "updated_at", *also_save])
 
 
 def record_added(participant, *, by=None, how, at=None):
@@ -483,7 +488,7 @@ def decline(participant, *, reason="", by=None):
         return participant
     held_seat = participant.holds_seat
     participant.decline_reason = reason
-    change_status(participant, Status.DECLINED, by=by)
+    change_status(participant, Status.DECLINED, by=by, also_save=["decline_reason"])
     if held_seat:
         promote_from_waitlist(participant.event)
     return participant
