@@ -32,7 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import mailbench  # noqa: E402
 
 SLUG = "benchmark-mail-dispatch"
-TARGET = 0.5
+TARGET = 0.7
+# What the organiser may wait for the action to answer (issue 14).
+REQUEST_TARGET = 2.0
 FROM = "Dialogue <dialogue@localhost>"
 
 
@@ -54,6 +56,22 @@ def send_with_smtplib(port, rows):
             message.set_content(body_text, cte=transfer_encoding(body_text))
             message.add_alternative(body_html, subtype="html", cte=transfer_encoding(body_html))
             smtp.sendmail(FROM, [to_address], message.as_bytes(policy=policy.SMTP))  # CRLF line ends
+
+
+def wait_until_written(event, t0, timeout):
+    """Seconds from t0 until the send in the background wrote its last invitation; None if it did not in time.
+
+    A selection of one part or less was written by the action itself: then, when it returned.
+    """
+    from participants.models import BulkSend
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        unfinished = BulkSend.objects.filter(event=event, finished_at__isnull=True).exists()
+        if not unfinished:
+            return time.perf_counter() - t0
+        time.sleep(0.05)
+    return None
 
 
 def summary(received):
@@ -100,6 +118,7 @@ def measure(run, args):
     action_messages = mailbench.run_admin_action(event)
     action_seconds = time.perf_counter() - t0
     received_when_returned = run.sink.count()
+    written_seconds = wait_until_written(event, t0, args.timeout)
     arrived = run.sink.wait_for(args.messages, timeout=args.timeout)
     with run.sink.changed:
         received = list(run.sink.received)
@@ -155,20 +174,23 @@ def measure(run, args):
     if dispatch_cpu["other"] > 0.1 or baseline_cpu["other"] > 0.1:
         print("WARNING: other processes used the CPU while measuring; run again on a quiet machine.")
     print()
+    print("the action said: " + " / ".join(action_messages))
     print(
-        f"the organiser waited {action_seconds:.2f} s for the action to return "
-        f"({args.messages / action_seconds:.0f} invitations/s queued); it said: "
-        + " / ".join(action_messages)
-    )
-    print(
-        f"when the action returned, the server had {received_when_returned} of them; the rest arrived "
-        f"{dispatch_seconds - action_seconds:.2f} s later: the workers "
-        + ("kept up with the action" if dispatch_seconds - action_seconds < 1 else "were behind the action")
+        f"when the action returned, the server had {received_when_returned} of them; "
+        + (
+            f"the worker had written every invitation {written_seconds:.2f} s after the action was run, and the "
+            f"last one arrived {dispatch_seconds - written_seconds:.2f} s after that: the sending "
+            + ("kept up with the writing" if dispatch_seconds - written_seconds < 1 else "was behind the writing")
+            if written_seconds is not None
+            else "the send in the background did not finish"
+        )
     )
     print("outbox: " + ", ".join(f"{status} {n}" for status, n in statuses.items()))
     if not arrived:
         print(f"NOT ALL ARRIVED: {len(received)} of {args.messages} within {args.timeout:.0f} s")
     print()
+    verdict = "PASS" if action_seconds <= REQUEST_TARGET else "FAIL"
+    print(f"{'organiser waited (s)':<22} {action_seconds:>6.2f} {'<= ' + format(REQUEST_TARGET, '.2f'):>8}  {verdict}")
     verdict = "PASS" if arrived and ratio >= TARGET else "FAIL"
     print(f"{'ratio (1) / (2)':<22} {ratio:>6.2f} {'>= ' + format(TARGET, '.2f'):>8}  {verdict}")
 
