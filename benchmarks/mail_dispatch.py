@@ -1,19 +1,21 @@
 """Invitations per second, from the admin's "Send invitations" to the SMTP server, against plain smtplib.
 
-    .venv/bin/python benchmarks/mail_dispatch.py [--messages 2000] [--concurrency 2]
+    .venv/bin/python benchmarks/mail_dispatch.py [--messages 10000] [--concurrency 2]
 
-Prepares the database dialogue_event_bench (an event with 2,000 invited participants, unique email addresses,
+Prepares the database dialogue_event_bench (an event with 10,000 invited participants, unique email addresses,
 Russian, Kyrgyz and English), starts an SMTP server (aiosmtpd, in a thread of this process) on a free loopback
 port and a real Celery worker (prefork, --concurrency 2 as in the Procfile) on Redis database 13 and the queue
 "bench-mail", then measures in one run:
 
-  (1) the admin action "Send invitations" run on all 2,000 (the action's own method, as a staff user), until the
-      SMTP server has received the last one; and how long the organiser waited for the action to return;
-  (2) plain smtplib sending the same 2,000 messages (subject, text and HTML from the outbox rows) to the same
+  (1) the admin action "Send invitations" run on all 10,000 (the action's own method, as a staff user): how long
+      the organiser waited for it to answer (it records a send to many people and leaves the writing to a task),
+      when the worker's task had written every invitation, and when the SMTP server received the last one;
+  (2) plain smtplib sending the same 10,000 messages (subject, text and HTML from the outbox rows) to the same
       server over one connection.
 
-It prints both rates and their ratio against the target (0.5). It always stops the worker and the SMTP server
-and removes its Redis keys, and exits 0 once the figures are printed (PASS or FAIL). See benchmarks/README.md.
+It prints the organiser's wait against the target (2 s), both rates and their ratio against the target (0.7).
+It always stops the worker and the SMTP server and removes its Redis keys, and exits 0 once the figures are
+printed (PASS or FAIL). See benchmarks/README.md.
 """
 
 import argparse
@@ -86,7 +88,7 @@ def summary(received):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=2000, help="invitations to send (1-20000, default 2000)")
+    parser.add_argument("--messages", type=int, default=10000, help="invitations to send (1-20000, default 10000)")
     parser.add_argument("--concurrency", type=int, default=2, help="prefork pool processes of the worker (1-8)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the last message")
     args = parser.parse_args()
