@@ -4,12 +4,14 @@ import datetime
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agenda.tests.factories import EventFactory, UserFactory
 from messaging.models import Message, MessageKind
 from participants import services
-from participants.models import BulkSend, BulkSendKind, Status
+from participants.models import BulkSend, BulkSendKind, Participant, Status
 from participants.tasks import continue_bulk_send
 
 from .factories import ParticipantFactory
@@ -184,3 +186,15 @@ def test_a_real_worker_delivers_each_invitation_of_a_background_send_once(
     assert sorted(message["To"] for message in smtp_inbox.messages) == sorted(p.email for p in invitees)
     assert wait_for(lambda: BulkSend.objects.get().finished_at is not None)
     assert BulkSend.objects.get().emailed == 8
+
+
+def test_for_a_long_selection_the_request_only_reads_the_ids_and_writes_the_record(parts_of_three, eight_selected):
+    selected = Participant.objects.filter(pk__in=[p.pk for p in eight_selected])
+
+    with CaptureQueriesContext(connection) as queries:
+        services.send_invitations(selected)
+
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == ["SELECT", "INSERT"]
+    columns = queries.captured_queries[0]["sql"].split(" FROM ")[0]
+    assert columns.count(",") == 1 and '"id"' in columns and '"event_id"' in columns  # nobody's details
