@@ -30,6 +30,7 @@ from messaging.services import personal_link as personal_link_url
 from . import certificates, services
 from .models import (
     BulkSend,
+    BulkSendKind,
     Category,
     Consent,
     ConsentMethod,
@@ -836,6 +837,16 @@ class BulkSendAdmin(admin.ModelAdmin):
     )  # fmt: skip
     readonly_fields = fields
     change_form_template = "admin/participants/bulksend/change_form.html"
+    # The counts that can be other than 0 for each kind of send, as the action's messages report them.
+    COUNTS_SHOWN = {
+        BulkSendKind.INVITATIONS: ("emailed", "by_hand", "already_invited", "answered"),
+        BulkSendKind.NEW_LINKS: ("emailed", "by_hand", "not_invited_yet"),
+    }
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return self.fields[:6] + self.COUNTS_SHOWN[obj.what]
 
     def get_queryset(self, request):
         # The list counts each send's people in the database rather than loading their ids.

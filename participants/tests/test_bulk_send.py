@@ -82,6 +82,7 @@ def test_the_task_run_twice_writes_each_invitation_once_and_counts_once(
     page = page_text(progress_page(organiser_client, bulk_send))
     assert "8 of 8" in page and '<progress max="8" value="8">' in page
     assert 'http-equiv="refresh"' not in page
+    assert "Left out: no longer at the “Invited” stage" in page and "New link not sent" not in page
 
 
 def test_a_send_half_done_goes_on_after_the_people_already_gone_through(
