@@ -142,6 +142,20 @@ def test_a_send_that_stopped_moving_is_enqueued_again(
     assert services.resume_stalled_bulk_sends(now=later) == 0
 
 
+def test_a_task_out_of_time_hands_the_rest_to_a_new_one(
+    organiser_client, parts_of_three, eight_selected, django_capture_on_commit_callbacks
+):
+    run_action(organiser_client, "send_invitations", eight_selected)
+    bulk_send = BulkSend.objects.get()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.continue_bulk_send(bulk_send.pk, for_at_most=0) is False
+
+    assert len(callbacks) == 1
+    bulk_send.refresh_from_db()
+    assert (bulk_send.done, bulk_send.finished_at) == (0, None)
+
+
 def test_nobody_adds_changes_or_deletes_a_send_by_hand(organiser_client, parts_of_three, eight_selected):
     run_action(organiser_client, "send_invitations", eight_selected)
     bulk_send = BulkSend.objects.get()
