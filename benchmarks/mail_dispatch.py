@@ -1,19 +1,21 @@
 """Invitations per second, from the admin's "Send invitations" to the SMTP server, against plain smtplib.
 
-    .venv/bin/python benchmarks/mail_dispatch.py [--messages 2000] [--concurrency 2]
+    .venv/bin/python benchmarks/mail_dispatch.py [--messages 10000] [--concurrency 2]
 
-Prepares the database dialogue_event_bench (an event with 2,000 invited participants, unique email addresses,
+Prepares the database dialogue_event_bench (an event with 10,000 invited participants, unique email addresses,
 Russian, Kyrgyz and English), starts an SMTP server (aiosmtpd, in a thread of this process) on a free loopback
 port and a real Celery worker (prefork, --concurrency 2 as in the Procfile) on Redis database 13 and the queue
 "bench-mail", then measures in one run:
 
-  (1) the admin action "Send invitations" run on all 2,000 (the action's own method, as a staff user), until the
-      SMTP server has received the last one; and how long the organiser waited for the action to return;
-  (2) plain smtplib sending the same 2,000 messages (subject, text and HTML from the outbox rows) to the same
+  (1) the admin action "Send invitations" run on all 10,000 (the action's own method, as a staff user): how long
+      the organiser waited for it to answer (it records a send to many people and leaves the writing to a task),
+      when the worker's task had written every invitation, and when the SMTP server received the last one;
+  (2) plain smtplib sending the same 10,000 messages (subject, text and HTML from the outbox rows) to the same
       server over one connection.
 
-It prints both rates and their ratio against the target (0.5). It always stops the worker and the SMTP server
-and removes its Redis keys, and exits 0 once the figures are printed (PASS or FAIL). See benchmarks/README.md.
+It prints the organiser's wait against the target (2 s), both rates and their ratio against the target (0.7).
+It always stops the worker and the SMTP server and removes its Redis keys, and exits 0 once the figures are
+printed (PASS or FAIL). See benchmarks/README.md.
 """
 
 import argparse
@@ -32,7 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import mailbench  # noqa: E402
 
 SLUG = "benchmark-mail-dispatch"
-TARGET = 0.5
+TARGET = 0.7
+# What the organiser may wait for the action to answer (issue 14).
+REQUEST_TARGET = 2.0
 FROM = "Dialogue <dialogue@localhost>"
 
 
@@ -56,6 +60,22 @@ def send_with_smtplib(port, rows):
             smtp.sendmail(FROM, [to_address], message.as_bytes(policy=policy.SMTP))  # CRLF line ends
 
 
+def wait_until_written(event, t0, timeout):
+    """Seconds from t0 until the send in the background wrote its last invitation; None if it did not in time.
+
+    A selection of one part or less was written by the action itself: then, when it returned.
+    """
+    from participants.models import BulkSend
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        unfinished = BulkSend.objects.filter(event=event, finished_at__isnull=True).exists()
+        if not unfinished:
+            return time.perf_counter() - t0
+        time.sleep(0.05)
+    return None
+
+
 def summary(received):
     recipients = collections.Counter(recipient for recipient, _size, _at in received)
     sizes = [size for _recipient, size, _at in received]
@@ -68,7 +88,7 @@ def summary(received):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--messages", type=int, default=2000, help="invitations to send (1-20000, default 2000)")
+    parser.add_argument("--messages", type=int, default=10000, help="invitations to send (1-20000, default 10000)")
     parser.add_argument("--concurrency", type=int, default=2, help="prefork pool processes of the worker (1-8)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the last message")
     args = parser.parse_args()
@@ -100,6 +120,7 @@ def measure(run, args):
     action_messages = mailbench.run_admin_action(event)
     action_seconds = time.perf_counter() - t0
     received_when_returned = run.sink.count()
+    written_seconds = wait_until_written(event, t0, args.timeout)
     arrived = run.sink.wait_for(args.messages, timeout=args.timeout)
     with run.sink.changed:
         received = list(run.sink.received)
@@ -155,20 +176,23 @@ def measure(run, args):
     if dispatch_cpu["other"] > 0.1 or baseline_cpu["other"] > 0.1:
         print("WARNING: other processes used the CPU while measuring; run again on a quiet machine.")
     print()
+    print("the action said: " + " / ".join(action_messages))
     print(
-        f"the organiser waited {action_seconds:.2f} s for the action to return "
-        f"({args.messages / action_seconds:.0f} invitations/s queued); it said: "
-        + " / ".join(action_messages)
-    )
-    print(
-        f"when the action returned, the server had {received_when_returned} of them; the rest arrived "
-        f"{dispatch_seconds - action_seconds:.2f} s later: the workers "
-        + ("kept up with the action" if dispatch_seconds - action_seconds < 1 else "were behind the action")
+        f"when the action returned, the server had {received_when_returned} of them; "
+        + (
+            f"the worker had written every invitation {written_seconds:.2f} s after the action was run, and the "
+            f"last one arrived {dispatch_seconds - written_seconds:.2f} s after that: the sending "
+            + ("kept up with the writing" if dispatch_seconds - written_seconds < 1 else "was behind the writing")
+            if written_seconds is not None
+            else "the send in the background did not finish"
+        )
     )
     print("outbox: " + ", ".join(f"{status} {n}" for status, n in statuses.items()))
     if not arrived:
         print(f"NOT ALL ARRIVED: {len(received)} of {args.messages} within {args.timeout:.0f} s")
     print()
+    verdict = "PASS" if action_seconds <= REQUEST_TARGET else "FAIL"
+    print(f"{'organiser waited (s)':<22} {action_seconds:>6.2f} {'<= ' + format(REQUEST_TARGET, '.2f'):>8}  {verdict}")
     verdict = "PASS" if arrived and ratio >= TARGET else "FAIL"
     print(f"{'ratio (1) / (2)':<22} {ratio:>6.2f} {'>= ' + format(TARGET, '.2f'):>8}  {verdict}")
 

@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    # A send to many people whose task the broker lost goes on within a few minutes.
+    "resume-stalled-bulk-sends": {
+        "task": "participants.tasks.resume_stalled_bulk_sends",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Once a day, at night in Kyrgyzstan; a run missed is made good by the next.
     "erase-after-retention": {
         "task": "participants.tasks.erase_after_retention",

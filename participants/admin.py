@@ -5,13 +5,15 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Func, IntegerField, Q
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -27,6 +29,8 @@ from messaging.services import personal_link as personal_link_url
 
 from . import certificates, services
 from .models import (
+    BulkSend,
+    BulkSendKind,
     Category,
     Consent,
     ConsentMethod,
@@ -514,9 +518,34 @@ class ParticipantAdmin(RowCheckboxesMixin, StatusCountsMixin, ImportExportModelA
             messages.SUCCESS,
         )
 
+    def _in_background(self, request, sending):
+        """Tell the organiser a long send goes on in the background, with a link to its progress; False if not."""
+        bulk_send = sending.in_background
+        if bulk_send is None:
+            return False
+        people = len(bulk_send.participant_ids)
+        self.message_user(
+            request,
+            format_html(
+                "{} <a href=\"{}\">{}</a>",
+                ngettext(
+                    "%(count)s person selected: the sending goes on in the background.",
+                    "%(count)s people selected: the sending goes on in the background.",
+                    people,
+                )
+                % {"count": number_format(people, force_grouping=True)},
+                reverse("admin:participants_bulksend_change", args=[bulk_send.pk]),
+                gettext("Follow its progress"),
+            ),
+            messages.SUCCESS,
+        )
+        return True
+
     @admin.action(description=_("Send invitations"), permissions=["change"])
     def send_invitations(self, request, queryset):
-        sending = services.send_invitations(queryset)
+        sending = services.send_invitations(queryset, by=request.user)
+        if self._in_background(request, sending):
+            return
         if sending.emailed:
             self.message_user(
                 request,
@@ -565,7 +594,9 @@ class ParticipantAdmin(RowCheckboxesMixin, StatusCountsMixin, ImportExportModelA
 
     @admin.action(description=_("Replace the personal link and send it"), permissions=["manage_people"])
     def replace_personal_links(self, request, queryset):
-        sending = services.replace_personal_links(queryset)
+        sending = services.replace_personal_links(queryset, by=request.user)
+        if self._in_background(request, sending):
+            return
         replaced = len(sending.emailed) + len(sending.by_hand) + len(sending.not_invited_yet)
         self.message_user(
             request,
@@ -790,3 +821,56 @@ class ParticipantAdmin(RowCheckboxesMixin, StatusCountsMixin, ImportExportModelA
                 gettext("Already erased before, left as they were: %(count)d.") % {"count": len(people) - len(erased)},
                 messages.INFO,
             )
+
+
+@admin.register(BulkSend)
+class BulkSendAdmin(admin.ModelAdmin):
+    """The sends to many people: how far each got, and what it came to. Written only by the services."""
+
+    list_display = ("event", "what", "asked_by", "asked_at", "progress", "finished_at")
+    list_filter = ("event", "what")
+    list_select_related = ("event", "asked_by")
+    # Not the ids: thousands of numbers nobody reads.
+    fields = (
+        "event", "what", "asked_by", "asked_at", "progress", "finished_at",
+        "emailed", "by_hand", "already_invited", "answered", "not_invited_yet",
+    )  # fmt: skip
+    readonly_fields = fields
+    change_form_template = "admin/participants/bulksend/change_form.html"
+    # The counts that can be other than 0 for each kind of send, as the action's messages report them.
+    COUNTS_SHOWN = {
+        BulkSendKind.INVITATIONS: ("emailed", "by_hand", "already_invited", "answered"),
+        BulkSendKind.NEW_LINKS: ("emailed", "by_hand", "not_invited_yet"),
+    }
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return self.fields[:6] + self.COUNTS_SHOWN[obj.what]
+
+    def get_queryset(self, request):
+        # The list counts each send's people in the database rather than loading their ids.
+        people = Func(F("participant_ids"), function="cardinality", output_field=IntegerField())
+        return super().get_queryset(request).defer("participant_ids").annotate(people=people)
+
+    @admin.display(description=_("progress"))
+    def progress(self, bulk_send):
+        return format_html(
+            '{} <progress max="{}" value="{}"></progress>',
+            gettext("%(done)s of %(people)s")
+            % {
+                "done": number_format(bulk_send.done, force_grouping=True),
+                "people": number_format(bulk_send.people, force_grouping=True),
+            },
+            bulk_send.people,
+            bulk_send.done,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Count, Q, Value
@@ -429,3 +430,56 @@ class RetiredCheckinCode(models.Model):
     class Meta:
         verbose_name = _("replaced check-in code")
         verbose_name_plural = _("replaced check-in codes")
+
+
+class BulkSendKind(models.TextChoices):
+    INVITATIONS = "invitations", _("Invitations")
+    NEW_LINKS = "new_links", _("New personal links")
+
+
+class BulkSend(models.Model):
+    """A send to many people, more than one request may take: what an organiser asked for, and how far it got.
+
+    A task goes through `participant_ids` in order, a part at a time; `done`
+    counts those gone through and the counts add up what each part came to,
+    both in the part's own transaction, so that a task run twice, or started
+    again after a worker died, goes on where the last part ended.
+    """
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="bulk_sends",
+        verbose_name=_("event"),
+        help_text=_("Empty when the people selected belong to several events."),
+    )
+    what = models.CharField(_("what is sent"), max_length=20, choices=BulkSendKind.choices)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    participant_ids = ArrayField(models.BigIntegerField(), verbose_name=_("people"))
+    done = models.PositiveIntegerField(_("people gone through"), default=0)
+    # When the last part was written: a send that stopped moving was lost with its worker.
+    updated_at = models.DateTimeField(_("last progress"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    emailed = models.PositiveIntegerField(_("sent by email"), default=0)
+    by_hand = models.PositiveIntegerField(_("to deliver by hand (no email address)"), default=0)
+    already_invited = models.PositiveIntegerField(_("left out: already sent an invitation"), default=0)
+    answered = models.PositiveIntegerField(_("left out: no longer at the “Invited” stage"), default=0)
+    not_invited_yet = models.PositiveIntegerField(_("new link not sent: invitation not sent yet"), default=0)
+
+    class Meta:
+        verbose_name = _("send to many people")
+        verbose_name_plural = _("sends to many people")
+        ordering = ["-asked_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_what_display()}, {timezone.localtime(self.asked_at):%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ import copy
 import datetime
 import hashlib
 import io
+import time
 from dataclasses import dataclass, field
 
 import segno
@@ -42,6 +43,8 @@ from recommendations.services import erase_name_from_published_versions
 from recommendations.services import published_versions_naming as outcome_versions_naming
 
 from .models import (
+    BulkSend,
+    BulkSendKind,
     Category,
     Consent,
     ConsentMethod,
@@ -525,8 +528,17 @@ def promote_from_waitlist(event):
 
 
 # Rows written per transaction: the first messages are on their way while the
-# rest are written, and no row stays locked for long.
+# rest are written, and no row stays locked for long. A selection of more
+# people is sent in the background, by a task, a part at a time.
 PEOPLE_PER_TRANSACTION = 200
+# How long one task sends before handing the rest to the next: well under
+# CELERY_TASK_SOFT_TIME_LIMIT.
+BULK_SEND_TASK_SECONDS = 60
+# A send whose last part is older than this lost its task (a Redis restart, a
+# killed worker); a part takes a second or two.
+BULK_SEND_STALLED_AFTER = datetime.timedelta(minutes=3)
+# What a BulkSend counts: the Sending's lists of the same names.
+BULK_SEND_COUNTS = ("emailed", "by_hand", "already_invited", "answered", "not_invited_yet")
 
 
 @dataclass
@@ -544,30 +556,80 @@ class Sending:
     answered: list = field(default_factory=list)
     # Given a new link but sent nothing: their invitation will carry it.
     not_invited_yet: list = field(default_factory=list)
+    # A selection of more than one part is sent by a task: the BulkSend
+    # recording its progress, and the lists above stay empty.
+    in_background: BulkSend | None = None
 
     def sort_by_channel(self, recipients):
         for recipient in recipients:
             (self.emailed if recipient.email else self.by_hand).append(recipient)
 
 
-def send_invitations(participants):
+def send_invitations(participants, *, by=None):
     """Invite those of these people who may be invited; returns a Sending.
 
     An invitation asks her to accept or decline: it means nothing to someone
     who already answered. Nor is the same link sent twice: to send another,
-    replace_personal_links.
+    replace_personal_links. More people than one part are invited in the
+    background (see _start).
     """
-    return _in_parts(participants, _send_invitations_part)
+    return _start(participants, BulkSendKind.INVITATIONS, by=by)
 
 
-def replace_personal_links(participants):
+def replace_personal_links(participants, *, by=None):
     """Give each of these people a new personal link, whatever her status, and send it to her; returns a Sending.
 
     The old link stops working at once, and so do the pages already opened
     with it. An invited person who was never sent her invitation is sent
-    nothing: the invitation will carry the new link.
+    nothing: the invitation will carry the new link. More people than one
+    part are sent theirs in the background (see _start).
     """
-    return _in_parts(participants, _replace_links_part)
+    return _start(participants, BulkSendKind.NEW_LINKS, by=by)
+
+
+def continue_bulk_send(bulk_send_id, *, for_at_most=BULK_SEND_TASK_SECONDS):
+    """Go through the parts of a BulkSend not done yet, each in its own transaction; returns whether it finished.
+
+    Each part locks the record, takes the next people after `done`, and
+    advances `done` and the counts in the same transaction as their messages:
+    a second task waits for the part under way and then goes on after it, and
+    a part whose worker died is rolled back whole and done again. After
+    `for_at_most` seconds the rest is handed to a new task, so that no task
+    comes near the time limit, however many people were selected.
+    """
+    started = time.monotonic()
+    while time.monotonic() - started < for_at_most:
+        with transaction.atomic():
+            bulk_send = BulkSend.objects.select_for_update().get(pk=bulk_send_id)
+            if bulk_send.finished_at is not None:
+                return True
+            pks = bulk_send.participant_ids[bulk_send.done : bulk_send.done + PEOPLE_PER_TRANSACTION]
+            sending = Sending()
+            SEND_PART[bulk_send.what](pks, sending)
+            bulk_send.done += len(pks)
+            for count in BULK_SEND_COUNTS:
+                setattr(bulk_send, count, getattr(bulk_send, count) + len(getattr(sending, count)))
+            if bulk_send.done >= len(bulk_send.participant_ids):
+                bulk_send.finished_at = timezone.now()
+            bulk_send.save()
+        if bulk_send.finished_at is not None:
+            return True
+    _enqueue_bulk_send(bulk_send_id)
+    return False
+
+
+def resume_stalled_bulk_sends(now=None):
+    """Enqueue again each BulkSend that stopped moving (the broker lost its task); returns how many.
+
+    One that is still moving but slowly is enqueued twice at worst: the lock
+    on the record keeps the two tasks from doing a part twice.
+    """
+    stalled = BulkSend.objects.filter(
+        finished_at__isnull=True, updated_at__lt=(now or timezone.now()) - BULK_SEND_STALLED_AFTER
+    ).values_list("pk", flat=True)
+    for pk in stalled:
+        _enqueue_bulk_send(pk)
+    return len(stalled)
 
 
 # The check-in code: what the door scans, and nothing else.
@@ -647,12 +709,36 @@ def badges_pdf(participants):
     return HTML(string=html).write_pdf()
 
 
-def _in_parts(participants, send_part):
-    pks = [participant.pk for participant in participants]
-    sending = Sending()
-    for start in range(0, len(pks), PEOPLE_PER_TRANSACTION):
-        send_part(pks[start : start + PEOPLE_PER_TRANSACTION], sending)
-    return sending
+def _start(participants, what, *, by):
+    """One part or less is sent at once, within the request; more is recorded as a BulkSend and sent by a task.
+
+    For a long selection the request only reads the ids (the task reads the
+    people, a part at a time, under their locks) and writes the record: the
+    organiser's page answers at once, whatever the number of people.
+    """
+    if isinstance(participants, models.QuerySet):
+        rows = list(participants.order_by("pk").values_list("pk", "event_id"))
+    else:
+        rows = [(participant.pk, participant.event_id) for participant in participants]
+    pks = [pk for pk, _event in rows]
+    if len(pks) <= PEOPLE_PER_TRANSACTION:
+        sending = Sending()
+        SEND_PART[what](pks, sending)
+        return sending
+    events = {event for _pk, event in rows}
+    with transaction.atomic():
+        bulk_send = BulkSend.objects.create(
+            event_id=events.pop() if len(events) == 1 else None, what=what, asked_by=by, participant_ids=pks
+        )
+        _enqueue_bulk_send(bulk_send.pk)
+    return Sending(in_background=bulk_send)
+
+
+def _enqueue_bulk_send(bulk_send_id):
+    from .tasks import continue_bulk_send  # the tasks module imports this one
+
+    # A publish that fails (Redis down) loses nothing: resume_stalled_bulk_sends enqueues it again.
+    transaction.on_commit(lambda: continue_bulk_send.delay(bulk_send_id), robust=True)
 
 
 def _locked(pks):
@@ -703,6 +789,9 @@ def _replace_links_part(pks, sending):
     queue_messages(invitees, MessageKind.INVITATION, key=_invitation_key)
     queue_messages(others, MessageKind.NEW_LINK, key=lambda p: f"new_link:{p.pk}:{_link_digest(p)}")
     sending.sort_by_channel(invitees + others)
+
+
+SEND_PART = {BulkSendKind.INVITATIONS: _send_invitations_part, BulkSendKind.NEW_LINKS: _replace_links_part}
 
 
 def _invitation_key(participant):

@@ -24,7 +24,7 @@ from dialogue_event.roles import ORGANISERS, ensure_role_groups
 from evaluations.services import add_evaluation_form
 from messaging.models import Announcement, MessageKind
 from messaging.services import queue_message
-from participants.models import Status
+from participants.models import BulkSend, BulkSendKind, Status
 from participants.services import checkin_code
 from participants.tests.factories import ParticipantFactory
 from recommendations.models import (
@@ -79,6 +79,9 @@ ROLE_TABLE = [
     (r"admin:(axes_.*|messaging_message|recommendations_(sessionreport|recommendation|endorsement))_add",
      ADMIN_ONLY_SERVICES_WRITE),
     (r"admin:messaging_message_delete", ADMIN_ONLY_SERVICES_WRITE),
+    # A send to many people: organisers follow its progress; only the services write it.
+    (r"admin:participants_bulksend_(add|delete)", ADMIN_ONLY_SERVICES_WRITE),
+    (r"admin:participants_bulksend_(changelist|change|history)", ORGANISERS_ONLY),
     (r"admin:(auth|axes)_", SUPERUSER_ONLY),
     (r"admin:participants_participant_process_import", (REDIRECT,) * 5 + (POST_ONLY,) * 3),
     (r"admin:recommendations_outcomedocument_download", (REDIRECT,) * 2 + (REFUSED,) * 4 + (REDIRECT,) * 2),
@@ -171,6 +174,7 @@ def world(client):
     queue_message(other, MessageKind.CONFIRMATION)
     Announcement.objects.create(event=event, subject="Bus times", text="The bus leaves Batken at 6.")
     OutcomeDocument.objects.create(event=event, language="en", format="csv")
+    BulkSend.objects.create(event=event, what=BulkSendKind.INVITATIONS, participant_ids=[participant.pk, other.pk])
     attempt = {"user_agent": "phone", "ip_address": "127.0.0.1", "username": "organiser", "path_info": "/admin/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
