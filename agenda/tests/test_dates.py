@@ -60,9 +60,10 @@ def open_until_20_january(db):
     [
         ("ky", "Каттоо ачык, акыркы мөөнөтү: 2027-жылдын 20-январы, 18:00."),
         ("ru", "Регистрация открыта до 20 января 2027, 18:00."),
-        ("en", "Registration is open until Jan. 20, 2027, 6 p.m."),
+        ("en", "Registration is open until 20 January 2027, 18:00."),
     ],
 )
 def test_event_page_and_registration_form_say_when_registration_closes(client, open_until_20_january, language, sentence):
-    assert sentence in page_in(client, open_until_20_january, language)
-    assert sentence in page_in(client, open_until_20_january, language, "register")
+    for page in (page_in(client, open_until_20_january, language), page_in(client, open_until_20_january, language, "register")):
+        assert sentence in page
+        assert f"{sentence}." not in page
