@@ -130,6 +130,14 @@ class Event(models.Model):
         first = date_format(starts, "DATE_FORMAT")
         return first if ends.date() == starts.date() else f"{first} – {date_format(ends, 'DATE_FORMAT')}"
 
+    def registration_closes_display(self):
+        """When registration closes, its date and time ("20 January 2027, 18:00"): a closing date alone leaves
+        a participant guessing whether the last day still counts."""
+        if not self.registration_closes_at:
+            return ""
+        closes = timezone.localtime(self.registration_closes_at)
+        return f"{date_format(closes, 'DATE_FORMAT')}, {time_format(closes, 'TIME_FORMAT')}"
+
     @property
     def partner_organisation_list(self):
         return [line.strip() for line in self.partner_organisations.splitlines() if line.strip()]

@@ -352,6 +352,9 @@ LANGUAGES = [
     ("ky", _("Kyrgyz")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats where Django's read wrongly: Kyrgyz month names capitalised,
+# a Russian "г." and an English "p.m." doubling the full stop that ends our sentences.
+FORMAT_MODULE_PATH = ["dialogue_event.formats"]
 # Event content entered only in one language is shown in that language rather
 # than as an empty page: Russian is the language every participant reads.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -403,16 +403,25 @@ def decline_invitation(request, slug):
     return redirect("participants:my_registration", slug=slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
+@personal_page
 def cancel_registration(request, slug):
+    """Ask first, then cancel: one tap on a phone must not give a seat away.
+
+    Only a POST that says "yes" cancels; the one-tap form of a page drawn before
+    this step, which does not, is shown the question too.
+    """
     event = _published_event(slug)
     participant = session_participant(request, event)
     if participant is None:
         return _link_problem(request, "no_session", status=403)
-    if participant.is_signed_up:
+    if not participant.is_signed_up:
+        return redirect("participants:my_registration", slug=slug)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        # No notice of its own: the personal page's status already says it is cancelled.
         services.cancel(participant)
-        messages.success(request, _("Your registration is cancelled."))
-    return redirect("participants:my_registration", slug=slug)
+        return redirect("participants:my_registration", slug=slug)
+    return render(request, "participants/cancel_confirm.html", {"event": event, "participant": participant})
 
 
 @require_POST

@@ -206,4 +206,4 @@ def test_timetable_of_a_several_day_event_is_headed_by_day(client):
 
     page = client.get(url("timetable", slug=event.slug)).content.decode()
 
-    assert page.index("June 3, 2030") < page.index("First day") < page.index("June 4, 2030") < page.index("Second day")
+    assert page.index("3 June 2030") < page.index("First day") < page.index("4 June 2030") < page.index("Second day")

@@ -1,4 +1,6 @@
+import datetime
 import re
+import uuid
 from io import StringIO
 
 import pytest
@@ -6,11 +8,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from agenda.models import Event, Track
 from dialogue_event.roles import DOOR_STAFF, FACILITATORS, ORGANISERS
 from participants import report
-from participants.models import Participant, Source, Status
+from participants.models import District, Participant, Source, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +157,61 @@ def test_the_demo_report_counts_the_people_checked_in_on_the_morning():
     by_district = {row.label: row.attended for row in next(b for b in figures.breakdowns if b.key == "district").rows}
     assert sum(by_district.values()) == checked_in.count()
     assert by_district["Batken district (Batken region)"] == checked_in.filter(district__name_en="Batken district").count()
+
+
+def printed_path(output, label):
+    return re.search(rf"^{re.escape(label)}.*: (/\S+)$", output, re.MULTILINE).group(1)
+
+
+def test_a_newcomer_registers_for_the_demos_next_dialogue(client):
+    output = run_load_demo()
+    register = printed_path(output, "Next dialogue, open for registration")
+    event = Event.objects.get(slug="batken-dialogue-next")
+
+    response = client.post(
+        register,
+        {
+            "full_name": "Айпери Сатыбалдиева",
+            "gender": "woman",
+            "age_band": "30_44",
+            "category": event.categories.get(name_en="Women activist").pk,
+            "district": District.objects.get(name_en="Batken district").pk,
+            "track": event.tracks.get(order=2).pk,
+            "phone": "0555 909 101",
+            "preferred_channel": "whatsapp",
+            "preferred_language": "ky",
+            "accommodation_nights": "0",
+            "visibility": "organisers_only",
+            "consent_data_processing": "on",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/events/{event.slug}/registered/"
+    assert event.participants.get(full_name="Айпери Сатыбалдиева").status == Status.REGISTERED
+    starts = timezone.localtime(event.starts_at)
+    assert starts.date() - timezone.localdate() == datetime.timedelta(weeks=6)
+    assert (starts.hour, event.tracks.count(), event.sessions.count()) == (9, 3, 6)
+    assert all(track.title_ky and track.title_ru for track in event.tracks.all())
+
+
+def test_an_invitees_printed_personal_link_opens_her_page(client):
+    link = printed_path(run_load_demo(), "An invitee's personal link")
+
+    response = client.get(link, follow=True)
+
+    assert response.status_code == 200
+    assert "Бермет Асанова" in response.content.decode()
+
+
+def test_the_next_dialogue_is_made_once_and_the_osh_day_is_unchanged():
+    run_load_demo()
+    osh = model_to_dict(Event.objects.get(slug="osh-dialogue-2021"))
+
+    output = run_load_demo()
+
+    assert "nothing was changed" in output
+    assert Event.objects.filter(slug="batken-dialogue-next").count() == 1
+    assert Event.objects.get(slug="batken-dialogue-next").participants.count() == 3
+    assert model_to_dict(Event.objects.get(slug="osh-dialogue-2021")) == osh

@@ -100,8 +100,9 @@ ROLE_TABLE = [
     # The image of a check-in code: it shows only the code, whoever holds it.
     (r"participants:checkin_code_image", EVERYBODY),
     (r"participants:register", EVERYBODY),
-    (r"participants:my_registration", OWN_PAGE),
-    (r"participants:(decline|cancel|sign_out)", OWN_PAGE_POST),
+    # Cancelling asks first, on a page of its own.
+    (r"participants:(my_registration|cancel)", OWN_PAGE),
+    (r"participants:(decline|sign_out)", OWN_PAGE_POST),
     (r"participants:confirm_address", (NOT_FOUND,) * 8),
     (r"participants:report", ORGANISERS_ONLY),
     # Her certificate, through her personal link, once she attended (this participant is only registered).

@@ -326,13 +326,63 @@ def test_registered_person_cancels_and_the_seat_goes_to_the_waiting_list(client)
     waiting = ParticipantFactory(event=event, status=Status.WAITLISTED, registered_at=timezone.now())
     client.get(personal_url(participant))
 
-    response = client.post(f"/en/events/{event.slug}/me/cancel/", follow=True)
+    response = client.post(f"/en/events/{event.slug}/me/cancel/", {"confirm": "yes"}, follow=True)
 
     participant.refresh_from_db()
     waiting.refresh_from_db()
     assert participant.status == Status.CANCELLED
     assert waiting.status == Status.REGISTERED
-    assert "Your registration is cancelled." in response.content.decode()
+    assert response.content.decode().count("Your registration is cancelled.") == 1
+
+
+def cancel_url(event, language="ky"):
+    return f"/{language}/events/{event.slug}/me/cancel/"
+
+
+def test_cancelling_asks_first_in_kyrgyz_and_does_not_cancel(client):
+    participant = ParticipantFactory(status=Status.REGISTERED, preferred_language="ky")
+    client.get(personal_url(participant))
+    page = client.get(f"/ky/events/{participant.event.slug}/me/").content.decode()
+    assert f'href="{cancel_url(participant.event)}">Каттоомду жокко чыгаруу</a>' in page
+
+    asked = client.get(cancel_url(participant.event))
+    # The one-tap form of a page drawn before this step is asked too.
+    old_form = client.post(cancel_url(participant.event))
+
+    participant.refresh_from_db()
+    assert participant.status == Status.REGISTERED
+    for response in (asked, old_form):
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Чын элеби? Сиздин ордуңуз күтүү тизмесиндеги кийинки адамга өтөт." in page
+        assert ">Ооба, жокко чыгаруу</button>" in page
+        assert f'href="/ky/events/{participant.event.slug}/me/">Жок, ордумду сактап калам</a>' in page
+
+
+def test_confirming_cancels_once_and_says_so_once_in_kyrgyz(client):
+    participant = ParticipantFactory(status=Status.REGISTERED, preferred_language="ky")
+    client.get(personal_url(participant))
+
+    response = client.post(cancel_url(participant.event), {"confirm": "yes"}, follow=True)
+    again = client.post(cancel_url(participant.event), {"confirm": "yes"}, follow=True)
+
+    participant.refresh_from_db()
+    assert participant.status == Status.CANCELLED
+    assert participant.status_changes.filter(to_status=Status.CANCELLED).count() == 1
+    for page in (response.content.decode(), again.content.decode()):
+        assert page.count("Сиздин каттооңуз жокко чыгарылды.") == 1
+        assert "Каттоомду жокко чыгаруу" not in page
+
+
+def test_someone_waiting_is_asked_about_her_place_on_the_list(client):
+    participant = ParticipantFactory(status=Status.WAITLISTED, preferred_language="ky", registered_at=timezone.now())
+    client.get(personal_url(participant))
+
+    page = client.get(cancel_url(participant.event)).content.decode()
+
+    assert "Чын элеби? Сиз күтүү тизмесинен чыгасыз." in page
+    assert "Жок, күтүү тизмесинде калам" in page
+    assert "ордуңуз" not in page
 
 
 @pytest.mark.parametrize("token", ["tampered-token", "x" * 500, "%00", "'; DROP TABLE participants_participant; --"])
