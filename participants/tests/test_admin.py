@@ -429,3 +429,14 @@ def test_each_row_of_the_list_has_a_checkbox_that_says_whose_it_is_in_russian(or
     checkbox = re.search(rf'<input type="checkbox" name="_selected_action" value="{aigul.pk}"[^>]*>', page).group()
     assert 'class="action-select"' in checkbox
     assert "Выбрать этот объект, чтобы применить к нему действие - Айгүл &lt;Асанова&gt;" in checkbox
+
+
+def test_the_russian_admin_names_the_list_and_the_page_without_breaking_the_grammar(organiser_client):
+    participant = ParticipantFactory(full_name="Айгүл Асанова")
+
+    listing = organiser_client.get(CHANGELIST_URL, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    page = organiser_client.get(f"{CHANGELIST_URL}{participant.pk}/change/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "<h1>Выбор для изменения: участник</h1>" in listing
+    assert "Выберите участник" not in listing
+    assert "<h1>Изменение: участник</h1>" in page
