@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django.views.generic import DetailView, ListView
 
 from . import services
@@ -92,6 +93,13 @@ def event_calendar(request, slug):
 def session_calendar(request, slug, pk):
     session = _visible_session(request, slug, pk)
     return _calendar_response([session], f"{session.event.slug}-session-{session.pk}.ics")
+
+
+# Django's own Kyrgyz for a wrong username or password is garbled ("... СезГичТүү ..."): our catalog, read
+# before Django's, words it; named here so that makemessages keeps it there.
+WRONG_LOGIN = gettext_noop(
+    "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
+)
 
 
 class FacilitatorLoginView(auth_views.LoginView):

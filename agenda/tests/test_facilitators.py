@@ -47,6 +47,16 @@ def test_facilitator_logs_in_and_lands_on_their_sessions(client):
     assert f'id="session-{session.pk}"' in response.content.decode()
 
 
+def test_a_wrong_password_is_refused_in_plain_kyrgyz(client):
+    FacilitatorFactory(username="aigul")
+
+    response = client.post(url("facilitator_login", "ky"), {"username": "aigul", "password": "wrong"})
+
+    page = response.content.decode()
+    assert "Сиз жазган колдонуучу аты же сырсөз туура эмес." in page
+    assert "СезГичТүү" not in page
+
+
 def test_wrong_password_is_refused_on_the_login_page(client):
     FacilitatorFactory(username="aigul")
 
