@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from agenda.tests.factories import EventFactory
 from participants import services
@@ -172,6 +175,19 @@ def test_invitation_goes_once_to_invited_people_only():
     assert participant.invitation_sent_at is not None
     assert participant.messages.get().kind == MessageKind.INVITATION
     assert not registered.messages.exists()
+
+
+def test_the_invitation_says_by_when_to_answer_in_her_language():
+    closes = timezone.make_aware(datetime.datetime(2027, 1, 20, 18, 0))
+    event = EventFactory(registration_closes_at=closes)
+    aigul = ParticipantFactory(event=event, status=Status.INVITED, preferred_language="ky")
+    olga = ParticipantFactory(event=event, status=Status.INVITED, preferred_language="ru")
+
+    services.send_invitations([aigul, olga])
+
+    texts = {m.participant_id: m.body_text for m in Message.objects.filter(kind=MessageKind.INVITATION)}
+    assert "2027-жылдын 20-январы, 18:00" in texts[aigul.pk]
+    assert "20 января 2027, 18:00" in texts[olga.pk]
 
 
 def test_send_invitation_to_someone_without_email_waits_to_be_delivered_by_hand(django_capture_on_commit_callbacks):
