@@ -90,6 +90,14 @@ def sessions_for_facilitator(user, now=None):
     return sessions.upcoming_first(now)
 
 
+def sessions_for_participant(participant):
+    """Her day without its breaks: the sessions for everybody and her track's (every track's while she chose none)."""
+    sessions = participant.event.sessions.filter(is_break=False).select_related("track")
+    if participant.track_id:
+        sessions = sessions.filter(Q(track__isnull=True) | Q(track=participant.track_id))
+    return sessions.order_by("starts_at", "track__order", "pk")
+
+
 @dataclass
 class TimetableRow:
     """One band of the timetable: a session for everybody, or the tracks' parallel sessions."""

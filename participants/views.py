@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from agenda.models import Event, RegistrationState
+from agenda.services import sessions_for_participant
 
 from . import certificates, door, services
 from . import report as participation
@@ -383,6 +384,7 @@ class MyRegistrationView(PersonalPageMixin, View):
                 "can_still_register": self.can_still_register(),
                 "is_answering_invitation": self.is_answering_invitation,
                 "has_certificate": certificates.has_certificate(participant),
+                "sessions": sessions_for_participant(participant) if participant.holds_seat else [],
             },
             status=status,
         )

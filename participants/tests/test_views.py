@@ -320,6 +320,28 @@ def test_registered_person_changes_needs_through_the_personal_page(client):
     assert "Your changes are saved." in response.content.decode()
 
 
+def test_her_page_lists_her_sessions_with_calendar_links_in_kyrgyz(client):
+    from agenda.tests.factories import SessionFactory, TrackFactory
+
+    event = EventFactory()
+    water, land = TrackFactory(event=event, title="Water"), TrackFactory(event=event, title="Land")
+    opening = SessionFactory(event=event, title="Opening", track=None)
+    hers = SessionFactory(event=event, title="Water sharing at the border", track=water, room="Room A")
+    other = SessionFactory(event=event, title="Pastures", track=land)
+    SessionFactory(event=event, title="Lunch", track=None, is_break=True)
+    participant = ParticipantFactory(event=event, status=Status.REGISTERED, track=water, preferred_language="ky")
+    client.get(personal_url(participant))
+
+    page = client.get(f"/ky/events/{event.slug}/me/").content.decode()
+
+    assert "Менин сессияларым" in page
+    assert "Opening" in page and "Water sharing at the border" in page and "Room A" in page
+    assert "Pastures" not in page and "Lunch" not in page
+    for session in (opening, hers):
+        assert f"/ky/events/{event.slug}/sessions/{session.pk}.ics" in page
+    assert f"/sessions/{other.pk}.ics" not in page
+
+
 def test_registered_person_cancels_and_the_seat_goes_to_the_waiting_list(client):
     event = EventFactory(capacity=1)
     participant = ParticipantFactory(event=event, status=Status.REGISTERED)
