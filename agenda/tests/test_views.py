@@ -173,3 +173,18 @@ def test_track_colour_is_shown_beside_the_track(client):
     page = client.get(event_url(track.event)).content.decode()
 
     assert "--track-colour: #b5446e" in page
+
+
+def test_every_page_of_an_event_says_who_hosts_it(client):
+    event = EventFactory(
+        host_organisation_en="UN Women in Kyrgyzstan",
+        host_organisation_ky="БУУ-Аялдар Кыргызстанда",
+        partner_organisations_en="Rosa Otunbayeva Initiative\nWomen MPs Forum",
+    )
+
+    english = client.get(f"/en/events/{event.slug}/agenda/").content.decode()
+    kyrgyz = client.get(f"/ky/events/{event.slug}/").content.decode()
+
+    assert "Hosted by UN Women in Kyrgyzstan · Partners: Rosa Otunbayeva Initiative, Women MPs Forum" in english
+    assert "Уюштуруучу: БУУ-Аялдар Кыргызстанда" in kyrgyz
+    assert 'rel="icon"' in kyrgyz
