@@ -32,7 +32,13 @@ def register(event, **details):
 def test_confirmation_is_written_with_the_registration_in_the_participants_language(
     django_capture_on_commit_callbacks,
 ):
-    event = EventFactory(open_registration=True, title_en="Dialogue in Osh", title_ru="Диалог в Оше")
+    event = EventFactory(
+        open_registration=True,
+        title_en="Dialogue in Osh",
+        title_ru="Диалог в Оше",
+        host_organisation_en="UN Women in Kyrgyzstan",
+        host_organisation_ru="ООН-Женщины в Кыргызстане",
+    )
 
     with django_capture_on_commit_callbacks() as callbacks:
         participant = register(event).participant
@@ -41,6 +47,7 @@ def test_confirmation_is_written_with_the_registration_in_the_participants_langu
     assert (message.kind, message.channel, message.status) == (MessageKind.CONFIRMATION, Channel.EMAIL, "queued")
     assert message.subject == "Вы зарегистрированы: Диалог в Оше"
     assert f"/ru/p/{participant.access_token}/" in message.body_text
+    assert "Организатор: ООН-Женщины в Кыргызстане" in message.body_text
     assert '<html lang="ru">' in message.body_html and "Открыть мою личную страницу" in message.body_html
     assert len(callbacks) == 1
 
