@@ -295,6 +295,16 @@ def test_invitee_accepts_from_the_personal_page(client):
     assert "Спасибо" in response.content.decode()
 
 
+def test_the_invitation_asks_for_her_answer_before_the_details_in_kyrgyz(client):
+    participant = ParticipantFactory(status=Status.INVITED, preferred_language="ky")
+    client.get(personal_url(participant))
+
+    page = client.get(f"/ky/events/{participant.event.slug}/me/").content.decode()
+
+    question = page.index("Келесизби?")
+    assert question < page.index('href="#accept"') < page.index("/decline/") < page.index('name="full_name"')
+
+
 def test_invitee_declines_with_a_reason(client):
     participant = ParticipantFactory(status=Status.INVITED)
     client.get(personal_url(participant))
