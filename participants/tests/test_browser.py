@@ -45,3 +45,27 @@ def test_invitee_accepts_on_a_phone_in_russian(live_server, phone, tmp_path):
     invitee = Participant.objects.get(pk=invitee.pk)
     assert invitee.status == Status.REGISTERED
     assert (invitee.village, invitee.dietary_needs) == ("Кара-Бак", "Без глютена")
+
+
+def test_a_form_sent_with_mistakes_opens_on_its_summary_in_kyrgyz(live_server, phone):
+    now = timezone.now()
+    event = EventFactory(
+        open_registration=True,
+        registration_opens_at=now - datetime.timedelta(days=1),
+        registration_closes_at=now + datetime.timedelta(days=7),
+    )
+    phone.goto(f"{live_server.url}/ky/events/{event.slug}/register/")
+    phone.locator("#id_full_name").fill("Айгүл Токтосунова")
+    phone.locator("#id_category").select_option(index=1)
+    phone.locator("#id_phone").fill("12345")  # the browser lets it through; the server does not
+    phone.locator("#id_consent_data_processing").check()
+    phone.locator("form [type=submit]").last.click()
+
+    phone.wait_for_url(f"**/ky/events/{event.slug}/register/")
+    phone.wait_for_selector("[role=alert][autofocus]")
+    focused = phone.evaluate("document.activeElement.innerText")
+    assert focused.startswith("Төмөндө белгиленгенди оңдоңуз:")
+    summary = phone.locator("[role=alert][autofocus]")
+    assert summary.get_by_role("link").filter(has_text="Телефон").get_attribute("href") == "#id_phone"
+    assert summary.bounding_box()["y"] < 740  # on the first screen of the phone, not below 25 fields
+    assert not Participant.objects.exists()
