@@ -135,12 +135,17 @@ class RecommendationForm(ControlCharactersRefused, forms.ModelForm):
 
 
 class EndorsementForm(ControlCharactersRefused, forms.Form):
-    """A participant's answer to one recommendation of the draft outcome."""
+    """A participant's answer to one recommendation of the draft outcome, one of the page's answers sent together.
+
+    Left blank, it answers nothing: she may answer some recommendations now and the rest later.
+    """
 
     endorses = forms.TypedChoiceField(
         label=_("Do you agree with this recommendation?"),
         choices=[("yes", _("I agree")), ("no", _("I do not agree"))],
         coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -155,6 +160,18 @@ class EndorsementForm(ControlCharactersRefused, forms.Form):
         if endorsement is not None:
             kwargs.setdefault("initial", {"endorses": "yes" if endorsement.endorses else "no", "comment": endorsement.comment})
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("comment") and cleaned_data.get("endorses") is None and not self.has_error("endorses"):
+            self.add_error("endorses", _("Please say whether you agree: your comment goes with your answer."))
+        return cleaned_data
+
+    def answer(self):
+        """(endorses, comment), or None when she answered nothing here."""
+        if self.cleaned_data.get("endorses") is None:
+            return None
+        return self.cleaned_data["endorses"], self.cleaned_data["comment"]
 
 
 class FollowUpFilterForm(forms.Form):

@@ -563,6 +563,15 @@ def shown_outcome(event, language):
 
 
 @transaction.atomic
+@transaction.atomic
+def endorse_all(participant, answers):
+    """Her answers to several recommendations sent together ({recommendation: (endorses, comment)}): all or none."""
+    return [
+        endorse(participant, recommendation, endorses=endorses, comment=comment)
+        for recommendation, (endorses, comment) in answers.items()
+    ]
+
+
 def endorse(participant, recommendation, *, endorses, comment=""):
     """A participant agrees or not with one accepted recommendation of her event; answering again replaces the answer."""
     # Locked, so that two answers sent at once by the same person make one row, and her status is read as it is now.

@@ -51,7 +51,6 @@ urlpatterns = [
     ),
     # The draft outcome on a participant's own pages (reached through her personal link), and the final one in public.
     path("events/<slug:slug>/me/outcome/", views.ParticipantOutcomeView.as_view(), name="participant_outcome"),
-    path("events/<slug:slug>/me/outcome/<int:pk>/", views.ParticipantOutcomeView.as_view(), name="endorse"),
     path("events/<slug:slug>/outcome/", views.public_outcome, name="public_outcome"),
     # Where each published recommendation stands in the plan, for everybody.
     path("events/<slug:slug>/follow-up/", views.follow_up_tracker, name="event_follow_up"),

@@ -295,7 +295,7 @@ class ParticipantOutcomeView(PersonalPageMixin, View):
     template_name = "recommendations/participant_outcome.html"
     http_method_names = ["get", "post"]
 
-    def dispatch(self, request, slug, pk=None):
+    def dispatch(self, request, slug):
         self.event, self.publication = _event_and_publication(slug, "draft_published_at")
         self.participant = session_participant(request, self.event)
         if self.participant is None:
@@ -304,26 +304,37 @@ class ParticipantOutcomeView(PersonalPageMixin, View):
             return self.render_page("not_published", status=404)
         if not self.participant.holds_seat:
             return self.render_page("not_allowed", status=403)
-        return super().dispatch(request, slug, pk)
+        return super().dispatch(request, slug)
 
-    def get(self, request, slug, pk=None):
-        return self.render_page("open" if self.publication.is_open() else "closed")
+    def get(self, request, slug):
+        return self.render_page(self.state())
 
-    def post(self, request, slug, pk=None):
-        recommendation = get_object_or_404(
-            Recommendation.objects.for_event(self.event).filter(status=RecommendationStatus.ACCEPTED), pk=pk
-        )
-        back = reverse("recommendations:participant_outcome", kwargs={"slug": slug}) + f"#r{pk}"
-        form = EndorsementForm(request.POST, auto_id=f"id_r{pk}_%s")
-        if not form.is_valid():
-            return self.render_page("open" if self.publication.is_open() else "closed", bound={pk: form}, status=400)
+    def post(self, request, slug):
+        """Every answer on the page at once: on a slow line, one sending rather than one per recommendation."""
+        accepted = Recommendation.objects.for_event(self.event).filter(status=RecommendationStatus.ACCEPTED)
+        forms = {recommendation: self.answer_form(recommendation.pk, request.POST) for recommendation in accepted}
+        if not all([form.is_valid() for form in forms.values()]):  # a list: every form shows its errors
+            return self.render_page(self.state(), bound={r.pk: form for r, form in forms.items()}, status=400)
+        answers = {recommendation: form.answer() for recommendation, form in forms.items() if form.answer()}
+        back = reverse("recommendations:participant_outcome", kwargs={"slug": slug})
+        if not answers:
+            messages.warning(request, _("Please choose “I agree” or “I do not agree” for at least one recommendation."))
+            return redirect(back)
         try:
-            services.endorse(self.participant, recommendation, **form.cleaned_data)
+            services.endorse_all(self.participant, answers)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
-            messages.success(request, _("Thank you: your answer is saved. You can change it until the closing date."))
+            messages.success(
+                request, _("Thank you: your answers are saved. You can change them until the closing date.")
+            )
         return redirect(back)
+
+    def state(self):
+        return "open" if self.publication.is_open() else "closed"
+
+    def answer_form(self, pk, data=None, endorsement=None):
+        return EndorsementForm(data, endorsement=endorsement, prefix=f"r{pk}")
 
     def render_page(self, state, bound=None, status=200):
         content = None
@@ -336,9 +347,7 @@ class ParticipantOutcomeView(PersonalPageMixin, View):
             answers = {e.recommendation_id: e for e in Endorsement.objects.filter(participant=self.participant)}
             for row in content.recommendations:
                 row.endorsement = answers.get(row.pk)
-                row.form = (bound or {}).get(row.pk) or EndorsementForm(
-                    endorsement=row.endorsement, auto_id=f"id_r{row.pk}_%s"
-                )
+                row.form = (bound or {}).get(row.pk) or self.answer_form(row.pk, endorsement=row.endorsement)
         return render(
             self.request,
             self.template_name,

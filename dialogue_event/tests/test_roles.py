@@ -119,7 +119,6 @@ ROLE_TABLE = [
     (r"recommendations:(report_draft|add_quote|delete_quote|.*_draft|delete_recommendation|submit_recommendation)",
      B_SESSION_POST),
     (r"recommendations:participant_outcome", OWN_PAGE),
-    (r"recommendations:endorse", OWN_PAGE),
     # Only for people who came: the world's participant is registered, so she is refused too.
     (r"evaluations:participant_evaluation", (REFUSED,) * 8),
     (r"recommendations:public_outcome", (NOT_FOUND,) * 8),
@@ -223,8 +222,6 @@ def fill(name, pattern, world):
         values["pk"] = str(Quote.objects.get().pk)
     if name and name.startswith("recommendations:") and "recommendation" in name:
         values["pk"] = str(world["session"].recommendations.order_by("pk").first().pk)
-    if name == "recommendations:endorse":
-        values["pk"] = str(world["session"].recommendations.order_by("pk").last().pk)
     if name and name.endswith("_download"):
         values["pk"] = str(OutcomeDocument.objects.get().pk)
     if pattern.pattern.regex.groups and not keys:  # django-simple-history's positional history pages

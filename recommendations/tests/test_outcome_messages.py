@@ -173,8 +173,8 @@ def test_a_late_answer_is_refused_kindly(client, event, organiser, people, accep
 
     with translation.override("en"):
         response = client.post(
-            reverse("recommendations:endorse", kwargs={"slug": event.slug, "pk": accepted.pk}),
-            {"endorses": "yes"},
+            reverse("recommendations:participant_outcome", kwargs={"slug": event.slug}),
+            {f"r{accepted.pk}-endorses": "yes"},
             follow=True,
         )
 

@@ -63,6 +63,11 @@ def test_outcome_page_of_another_event_shows_nothing(client, event, draft):
     assert "border commission" not in response.content.decode()
 
 
+def answer(recommendation, endorses, comment=""):
+    """What the draft outcome's form sends for one recommendation."""
+    return {f"r{recommendation.pk}-endorses": endorses, f"r{recommendation.pk}-comment": comment}
+
+
 def test_registered_participant_reads_the_draft_and_endorses(client, event, participant, accepted, draft):
     open_personal_link(client, participant)
     page = client.get(url("participants:my_registration", slug=event.slug))
@@ -72,9 +77,7 @@ def test_registered_participant_reads_the_draft_and_endorses(client, event, part
     assert page.status_code == 200
     assert "Give women a seat on the border commission." in page.content.decode()
 
-    response = client.post(
-        url("recommendations:endorse", slug=event.slug, pk=accepted.pk), {"endorses": "yes", "comment": "Yes, and in Leilek too."}
-    )
+    response = client.post(outcome_url, answer(accepted, "yes", "Yes, and in Leilek too."))
     assert response.status_code == 302
     endorsement = Endorsement.objects.get()
     assert (endorsement.participant, endorsement.recommendation, endorsement.endorses) == (participant, accepted, True)
@@ -84,9 +87,9 @@ def test_registered_participant_reads_the_draft_and_endorses(client, event, part
 
 def test_endorsement_edit_keeps_one_row(client, event, participant, accepted, draft):
     open_personal_link(client, participant)
-    endorse_url = url("recommendations:endorse", slug=event.slug, pk=accepted.pk)
-    client.post(endorse_url, {"endorses": "yes"})
-    client.post(endorse_url, {"endorses": "no", "comment": "Not without a budget."})
+    outcome_url = url("recommendations:participant_outcome", slug=event.slug)
+    client.post(outcome_url, answer(accepted, "yes"))
+    client.post(outcome_url, answer(accepted, "no", "Not without a budget."))
     endorsement = Endorsement.objects.get()
     assert endorsement.endorses is False
     assert endorsement.comment == "Not without a budget."
@@ -94,9 +97,7 @@ def test_endorsement_edit_keeps_one_row(client, event, participant, accepted, dr
 
 def test_comment_with_markup_is_refused_with_a_message(client, event, participant, accepted, draft):
     open_personal_link(client, participant)
-    response = client.post(
-        url("recommendations:endorse", slug=event.slug, pk=accepted.pk), {"endorses": "yes", "comment": "<script>"}
-    )
+    response = client.post(url("recommendations:participant_outcome", slug=event.slug), answer(accepted, "yes", "<script>"))
     assert response.status_code == 400
     assert not Endorsement.objects.exists()
 
@@ -106,7 +107,7 @@ def test_invited_or_declined_participant_cannot_endorse(client, event, accepted,
     participant = ParticipantFactory(event=event, status=status)
     open_personal_link(client, participant)
     assert client.get(url("recommendations:participant_outcome", slug=event.slug)).status_code == 403
-    response = client.post(url("recommendations:endorse", slug=event.slug, pk=accepted.pk), {"endorses": "yes"})
+    response = client.post(url("recommendations:participant_outcome", slug=event.slug), answer(accepted, "yes"))
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
         services.endorse(participant, accepted, endorses=True)
@@ -127,7 +128,7 @@ def test_cannot_endorse_before_the_draft_is_published(client, event, participant
         url("participants:my_registration", slug=event.slug)
     ).content.decode()
     assert client.get(url("recommendations:participant_outcome", slug=event.slug)).status_code == 404
-    client.post(url("recommendations:endorse", slug=event.slug, pk=accepted.pk), {"endorses": "yes"})
+    client.post(url("recommendations:participant_outcome", slug=event.slug), answer(accepted, "yes"))
     assert not Endorsement.objects.exists()
 
 
@@ -141,9 +142,9 @@ def test_cannot_endorse_after_closing(client, event, participant, accepted, draf
     open_personal_link(client, participant)
     page = client.get(url("recommendations:participant_outcome", slug=event.slug)).content.decode()
     assert "closed" in page
-    assert url("recommendations:endorse", slug=event.slug, pk=accepted.pk) not in page  # read-only: no form
+    assert f'name="r{accepted.pk}-endorses"' not in page  # read-only: no form
     assert "Your answer: you agree." in page
-    response = client.post(url("recommendations:endorse", slug=event.slug, pk=accepted.pk), {"endorses": "no"}, follow=True)
+    response = client.post(url("recommendations:participant_outcome", slug=event.slug), answer(accepted, "no"), follow=True)
     assert "closed" in response.content.decode()
     assert Endorsement.objects.get().endorses is True
 
@@ -230,8 +231,8 @@ def test_participant_endorses_on_a_phone(live_server, phone):
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_label("I do not agree").check()
     phone.get_by_label("Comment (optional)").fill("Only with a budget.")
-    phone.get_by_role("button", name="Send my answer").click()
-    phone.get_by_text("your answer is saved").wait_for()
+    phone.get_by_role("button", name="Send my answers").click()
+    phone.get_by_text("your answers are saved").wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     endorsement = Endorsement.objects.get()
     assert (endorsement.endorses, endorsement.comment) == (False, "Only with a budget.")
@@ -248,3 +249,24 @@ def test_draft_outcome_page_opens_in_each_language(client, event, participant, a
     assert response.status_code == 200
     expected = "Дать женщинам место" if language == "ru" else "Give women a seat"
     assert expected in response.content.decode()
+
+
+def test_she_answers_every_recommendation_in_one_sending_and_a_mistake_keeps_what_she_typed(
+    client, event, participant, accepted, draft
+):
+    second = RecommendationFactory(session=accepted.session, status=Status.ACCEPTED, text="Train women as mediators.")
+    open_personal_link(client, participant)
+    outcome_url = url("recommendations:participant_outcome", slug=event.slug)
+
+    mistaken = client.post(outcome_url, {**answer(accepted, "yes", "Also in Leilek."), **answer(second, "", "Only a comment")})
+
+    assert mistaken.status_code == 400
+    assert not Endorsement.objects.exists()
+    page = mistaken.content.decode()
+    assert "Also in Leilek." in page and "Only a comment" in page
+    assert "your comment goes with your answer" in page
+
+    saved = client.post(outcome_url, {**answer(accepted, "yes", "Also in Leilek."), **answer(second, "no")}, follow=True)
+
+    assert {(e.recommendation, e.endorses) for e in Endorsement.objects.all()} == {(accepted, True), (second, False)}
+    assert "your answers are saved" in saved.content.decode()
