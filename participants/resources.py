@@ -418,6 +418,8 @@ class ParticipantResource(resources.ModelResource):
         return self._meta.export_order
 
     def filter_export(self, queryset, **kwargs):
+        # The export starts from the admin list's query, which joins only what the list shows.
+        queryset = queryset.select_related("event", "category", "track", "district__region")
         return privacy.named(queryset, privacy.Audience.EXPORT)
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
