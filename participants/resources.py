@@ -70,6 +70,7 @@ EXPORT_COLUMNS = (
     "badge_name",
     "status",
     "category",
+    "track",
     "gender",
     "age_band",
     "organisation",
@@ -322,6 +323,7 @@ class ParticipantResource(resources.ModelResource):
             ambiguous=_("This event has more than one category called “%(value)s”."),
         ),
     )
+    track = Field(attribute="track__title", column_name=_("Discussion track"), readonly=True)
     organisation = Field(
         attribute="organisation", column_name=_("Organisation"), widget=TextWidget(validators=[validate_no_markup])
     )

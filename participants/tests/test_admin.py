@@ -199,6 +199,8 @@ def test_export_of_an_event_leaves_out_people_at_risk_and_those_who_asked_to_be_
 
 def test_export_shows_labels_and_current_consent_answers(organiser_client):
     participant = ParticipantFactory(gender="woman", childcare_needed=True)
+    participant.track = TrackFactory(event=participant.event, title="Border communities")
+    participant.save()
     services.record_consents(
         participant, {ConsentKind.DATA_PROCESSING: True, ConsentKind.PHOTOGRAPHY: False}, language="ky"
     )
@@ -207,6 +209,9 @@ def test_export_shows_labels_and_current_consent_answers(organiser_client):
     (row,) = exported_csv(export(organiser_client, CSV_FORMAT))
 
     assert (row["Status"], row["Gender"], row["Category"]) == ("Invited", "Woman", "Women activist")
+    # The track beside the category, as organisers plan the rooms from the list.
+    assert list(row)[list(row).index("Category") + 1] == "Discussion track"
+    assert row["Discussion track"] == "Border communities"
     assert (row["Consent: personal data"], row["Consent: photographs and filming"]) == ("yes", "yes")
     assert row["Consent: named in the media"] == ""
     assert row["Childcare needed"] == "yes"
