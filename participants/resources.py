@@ -70,6 +70,7 @@ EXPORT_COLUMNS = (
     "badge_name",
     "status",
     "category",
+    "track",
     "gender",
     "age_band",
     "organisation",
@@ -322,6 +323,7 @@ class ParticipantResource(resources.ModelResource):
             ambiguous=_("This event has more than one category called “%(value)s”."),
         ),
     )
+    track = Field(attribute="track__title", column_name=_("Discussion track"), readonly=True)
     organisation = Field(
         attribute="organisation", column_name=_("Organisation"), widget=TextWidget(validators=[validate_no_markup])
     )
@@ -418,6 +420,8 @@ class ParticipantResource(resources.ModelResource):
         return self._meta.export_order
 
     def filter_export(self, queryset, **kwargs):
+        # The export starts from the admin list's query, which joins only what the list shows.
+        queryset = queryset.select_related("event", "category", "track", "district__region")
         return privacy.named(queryset, privacy.Audience.EXPORT)
 
     def export_resource(self, instance, selected_fields=None, **kwargs):

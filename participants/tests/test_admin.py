@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agenda.tests.factories import EventFactory
+from agenda.tests.factories import EventFactory, TrackFactory
 from participants import services
 from messaging.models import MessageKind
 from participants.models import ConsentKind, Source, Status, StatusChange, Visibility
@@ -199,6 +199,8 @@ def test_export_of_an_event_leaves_out_people_at_risk_and_those_who_asked_to_be_
 
 def test_export_shows_labels_and_current_consent_answers(organiser_client):
     participant = ParticipantFactory(gender="woman", childcare_needed=True)
+    participant.track = TrackFactory(event=participant.event, title="Border communities")
+    participant.save()
     services.record_consents(
         participant, {ConsentKind.DATA_PROCESSING: True, ConsentKind.PHOTOGRAPHY: False}, language="ky"
     )
@@ -207,6 +209,9 @@ def test_export_shows_labels_and_current_consent_answers(organiser_client):
     (row,) = exported_csv(export(organiser_client, CSV_FORMAT))
 
     assert (row["Status"], row["Gender"], row["Category"]) == ("Invited", "Woman", "Women activist")
+    # The track beside the category, as organisers plan the rooms from the list.
+    assert list(row)[list(row).index("Category") + 1] == "Discussion track"
+    assert row["Discussion track"] == "Border communities"
     assert (row["Consent: personal data"], row["Consent: photographs and filming"]) == ("yes", "yes")
     assert row["Consent: named in the media"] == ""
     assert row["Childcare needed"] == "yes"
@@ -322,7 +327,9 @@ def test_change_list_and_change_form_statements_follow_neither_the_people_nor_th
     organiser_client, django_assert_max_num_queries
 ):
     event = EventFactory()
-    people = [ParticipantFactory(event=event, district=DistrictFactory()) for _ in range(5)]
+    people = [
+        ParticipantFactory(event=event, district=DistrictFactory(), track=TrackFactory(event=event)) for _ in range(5)
+    ]
     lists = [{}, {"event__id__exact": event.pk, "status__exact": "invited"}, {"q": "a"}]
     change_url = f"{CHANGELIST_URL}{people[0].pk}/change/"
     for url in (CHANGELIST_URL, change_url):  # the caches a first request fills (content types, permissions)
@@ -331,7 +338,7 @@ def test_change_list_and_change_form_statements_follow_neither_the_people_nor_th
     few.append(statements_of(organiser_client, change_url))
 
     for _ in range(45):
-        ParticipantFactory(event=event, district=DistrictFactory())
+        ParticipantFactory(event=event, district=DistrictFactory(), track=TrackFactory(event=event))
     many = [statements_of(organiser_client, CHANGELIST_URL, query) for query in lists]
     many.append(statements_of(organiser_client, change_url))
 
@@ -339,6 +346,26 @@ def test_change_list_and_change_form_statements_follow_neither_the_people_nor_th
     # Built once: the status counts ask for the list again, and must not read every filter's choices again.
     with django_assert_max_num_queries(20):
         organiser_client.get(CHANGELIST_URL, lists[1])
+
+
+def test_list_shows_the_columns_an_organiser_scans_and_the_event_as_a_filter(organiser_client):
+    event = EventFactory(title="Women, peace and security in the border communities of Batken")
+    ParticipantFactory(
+        event=event,
+        track=TrackFactory(event=event, title="Water and pastures"),
+        district=DistrictFactory(name="Leilek"),
+    )
+    EventFactory()  # with one event only, Django shows no filter to choose it
+
+    page = page_text(organiser_client.get(CHANGELIST_URL))
+
+    columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
+    assert columns == ["full_name", "status", "category", "track", "phone", "district"]
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "Water and pastures" in row and "Leilek" in row
+    # The event's long title is a filter, not on every row.
+    assert event.title not in row
+    assert f'<a href="?event__id__exact={event.pk}">{event.title}</a>' in page
 
 
 def test_search_finds_a_phone_written_the_local_way(organiser_client):
