@@ -30,16 +30,16 @@ def dialogue():
     CategoryFactory(event=event, open_to_public=True)
     tracks = [TrackFactory(event=event, title=title) for title in ("Water", "Schools", "Local councils")]
     facilitator = FacilitatorFactory()
-    opening = SessionFactory(event=event, title="Opening plenary")
+    plenary = SessionFactory(event=event, title="Opening plenary")
     for hour, track in enumerate(tracks, start=1):
-        starts_at = opening.starts_at + datetime.timedelta(hours=hour)
+        starts_at = plenary.starts_at + datetime.timedelta(hours=hour)
         SessionFactory(
             event=event, track=track, title=f"{track.title}: what we heard", starts_at=starts_at,
             facilitators=[facilitator] if track == tracks[0] else [],
         )  # fmt: skip
-    SessionFactory(event=event, title="Lunch", is_break=True, starts_at=opening.starts_at + datetime.timedelta(hours=4))
+    SessionFactory(event=event, title="Lunch", is_break=True, starts_at=plenary.starts_at + datetime.timedelta(hours=4))
     participant = ParticipantFactory(event=event, status=Status.REGISTERED, track=tracks[0], preferred_language="ky")
-    return {"event": event, "participant": participant, "facilitator": facilitator}
+    return {"event": event, "participant": participant, "facilitator": facilitator, "plenary": plenary}
 
 
 def _fail_registration(page):
@@ -50,28 +50,53 @@ def _fail_registration(page):
     expect(page.locator(".is-invalid").first).to_be_visible()
 
 
+def _cancel_question(page):
+    page.locator("a[href$='/me/cancel/']").click()
+    page.wait_for_url("**/me/cancel/")
+
+
+def _fail_facilitator_login(page):
+    page.locator("[name=username]").fill("nobody")
+    page.locator("[name=password]").fill("a wrong password")
+    page.locator("main form [type=submit]").click()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+
+
+EVENT = "/ky/events/batken-dialogue"
+# Who looks, at which address (or a function of the dialogue fixture), what she does there first, and the screen's width.
 PAGES = {
-    "home": ("anonymous", "/ky/", None),
-    "event": ("anonymous", "/ky/events/batken-dialogue/", None),
-    "event in Russian": ("anonymous", "/ru/events/batken-dialogue/", None),
-    "registration form": ("anonymous", "/ky/events/batken-dialogue/register/", None),
-    "registration form with errors": ("anonymous", "/ky/events/batken-dialogue/register/", _fail_registration),
-    "agenda": ("anonymous", "/ky/events/batken-dialogue/agenda/", None),
-    "personal page": ("participant", None, None),
-    "facilitator's sessions": ("facilitator", "/ky/facilitators/", None),
+    "home": ("anonymous", "/ky/", None, 360),
+    "event": ("anonymous", f"{EVENT}/", None, 360),
+    "event in Russian": ("anonymous", "/ru/events/batken-dialogue/", None, 360),
+    "event on a wide screen": ("anonymous", f"{EVENT}/", None, 1366),
+    "registration form": ("anonymous", f"{EVENT}/register/", None, 360),
+    "registration form with errors": ("anonymous", f"{EVENT}/register/", _fail_registration, 360),
+    "agenda": ("anonymous", f"{EVENT}/agenda/", None, 360),
+    # From 992 px the tracks stand side by side and the plenaries span them.
+    "agenda on a wide screen": ("anonymous", f"{EVENT}/agenda/", None, 1366),
+    "session": ("anonymous", lambda dialogue: f"{EVENT}/sessions/{dialogue['plenary'].pk}/", None, 360),
+    "personal page": ("participant", lambda dialogue: f"/ky/p/{dialogue['participant'].access_token}/", None, 360),
+    "cancelling, asked first": (
+        "participant", lambda dialogue: f"/ky/p/{dialogue['participant'].access_token}/", _cancel_question, 360
+    ),
+    "facilitators' login with an error": ("anonymous", "/ky/facilitators/login/", _fail_facilitator_login, 360),
+    "facilitator's sessions": ("facilitator", "/ky/facilitators/", None, 360),
+    "facilitator's sessions on a wide screen": ("facilitator", "/ky/facilitators/", None, 1366),
 }
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_serious_accessibility_finding(name, dialogue, live_server, browser, log_in_browser):
-    who, path, then = PAGES[name]
-    phone = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+    who, path, then, width = PAGES[name]
+    screen = {"viewport": {"width": width, "height": 740 if width < 992 else 768}}
+    if width < 992:
+        screen.update(is_mobile=True, has_touch=True)
     if who == "facilitator":
-        context = log_in_browser(browser, dialogue["facilitator"], **phone)
+        context = log_in_browser(browser, dialogue["facilitator"], **screen)
     else:
-        context = browser.new_context(**phone)
-    if who == "participant":
-        path = f"/ky/p/{dialogue['participant'].access_token}/"
+        context = browser.new_context(**screen)
+    if callable(path):
+        path = path(dialogue)
     page = context.new_page()
     response = page.goto(live_server.url + path)
     assert response.ok, f"{path} answered {response.status}"
