@@ -13,6 +13,7 @@ from agenda.tests.factories import EventFactory, FacilitatorFactory, SessionFact
 from conftest import axe_findings
 from participants.models import Status
 from participants.tests.factories import CategoryFactory, ParticipantFactory
+from recommendations.tests.factories import RecommendationFactory, StartedSessionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -107,3 +108,19 @@ def test_no_serious_accessibility_finding(name, dialogue, live_server, browser, 
 
     context.close()
     assert not findings, f"{name} ({url}):\n" + "\n".join(findings)
+
+
+def test_no_serious_accessibility_finding_on_the_consolidation_page(
+    dialogue, organiser, live_server, browser, log_in_browser
+):
+    """The organisers' page of an event's recommendations, by track, with links in its sentences."""
+    event = dialogue["event"]
+    RecommendationFactory.create_batch(3, session=StartedSessionFactory(event=event, track=event.tracks.first()))
+    context = log_in_browser(browser, organiser, viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/recommendations/recommendation/consolidate/?event={event.pk}")
+
+    findings = axe_findings(page)
+
+    context.close()
+    assert not findings, "\n".join(findings)
