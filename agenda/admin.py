@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
 
+from dialogue_event.admin import NamedDateTimesMixin
 from messaging.admin import ReminderInline
 from messaging.models import MessageStatus
 from participants import services as participant_services
@@ -41,7 +42,7 @@ class TrackInline(TranslationStackedInline):
     fields = ("order", "title", "description", "colour", "capacity")
 
 
-class SessionInline(TranslationStackedInline):
+class SessionInline(NamedDateTimesMixin, TranslationStackedInline):
     model = Session
     form = SessionForm
     formset = SessionInlineFormSet
@@ -69,7 +70,7 @@ class SessionInline(TranslationStackedInline):
 
 
 @admin.register(Event)
-class EventAdmin(TabbedTranslationAdmin):
+class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
     list_display = ("title", "starts_at", "city", "capacity", "open_registration", "is_published")
     list_filter = ("is_published", "open_registration", "city")
     search_fields = ("title", "theme", "city", "host_organisation")

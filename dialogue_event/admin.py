@@ -1,10 +1,13 @@
-"""What the organisers' change lists share across apps."""
+"""What the organisers' change lists and forms share across apps."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -98,3 +101,31 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class NamedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each named for a screen reader ("Starts at, date").
+
+    Django gives the pair one <label> that points at neither box (one label cannot name two fields), so
+    axe-core counts each as an unlabelled field, a critical WCAG finding: 36 of them on an event's page.
+    """
+
+    def __init__(self, field_label, attrs=None):
+        super().__init__(attrs)
+        self.field_label = field_label
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        date["attrs"]["aria-label"] = _("%(field)s, date") % {"field": capfirst(self.field_label)}
+        time["attrs"]["aria-label"] = _("%(field)s, time") % {"field": capfirst(self.field_label)}
+        return context
+
+
+class NamedDateTimesMixin:
+    """For a ModelAdmin or an inline: every date-and-time field gets NamedSplitDateTime."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("widget", NamedSplitDateTime(db_field.verbose_name))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from agenda.models import Event
+from dialogue_event.admin import NamedSplitDateTime
 
 from . import results, services
 from .models import Choice, EvaluationForm, Question, QuestionKind
@@ -26,12 +26,12 @@ class AddEvaluationForm(forms.Form):
         queryset=Event.objects.filter(evaluation_form__isnull=True).order_by("-starts_at"), label=_("Event")
     )
     opens_at = forms.SplitDateTimeField(
-        label=_("Open from"), required=False, widget=AdminSplitDateTime, help_text=_("Empty: when the event starts.")
+        label=_("Open from"), required=False, widget=NamedSplitDateTime(_("Open from")), help_text=_("Empty: when the event starts.")
     )
     closes_at = forms.SplitDateTimeField(
         label=_("Answers accepted until"),
         required=False,
-        widget=AdminSplitDateTime,
+        widget=NamedSplitDateTime(_("Answers accepted until")),
         help_text=_("Empty: two weeks after the event ends."),
     )
 

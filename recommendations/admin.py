@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -19,7 +18,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from agenda.models import Event
-from dialogue_event.admin import ReadOnlyTabularInline
+from dialogue_event.admin import NamedSplitDateTime, ReadOnlyTabularInline
 
 from . import selectors, services
 from .forms import FollowUpUpdateForm
@@ -496,7 +495,7 @@ class PublishDraftForm(forms.Form):
     event = forms.ModelChoiceField(queryset=Event.objects.order_by("-starts_at"), label=_("Event"))
     closes_at = forms.SplitDateTimeField(
         label=_("Participants can respond until"),
-        widget=AdminSplitDateTime,
+        widget=NamedSplitDateTime(_("Participants can respond until")),
         help_text=_("Publishing again for the same event moves this date."),
     )
 

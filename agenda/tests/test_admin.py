@@ -1,4 +1,5 @@
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -98,6 +99,21 @@ def test_sessions_are_edited_on_the_event_in_time_order(organiser_client):
     assert response.status_code == 200
     formset = session_formset(response)
     assert [form.instance.title for form in formset.forms] == ["Opening", "Closing"]
+
+
+def test_event_page_names_each_date_and_time_box_for_screen_readers(organiser_client):
+    event = EventFactory()
+    SessionFactory(event=event)
+
+    page = organiser_client.get(change_url(event)).content.decode()
+
+    def name_of(box_id):
+        return re.search(rf'<input [^>]*id="{box_id}"[^>]*>', page).group(0).partition('aria-label="')[2].partition('"')[0]
+
+    # One <label> cannot name both boxes of a date and time (axe-core: unlabelled fields, critical).
+    assert name_of("id_starts_at_0") == "Starts at, date"
+    assert name_of("id_registration_closes_at_1") == "Registration closes at, time"
+    assert name_of("id_sessions-0-ends_at_0") == "Ends at, date"
 
 
 def test_admin_offers_only_facilitators_and_this_events_tracks(organiser_client):
