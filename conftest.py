@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import translation
 
 from dialogue_event.celery import app as celery_app
 
@@ -66,6 +67,14 @@ def celery_worker_process(tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """Each test starts in the site's language: a request in Russian leaves Russian active in the thread
+    (LocaleMiddleware does not undo it), and the next test's gettext would answer in Russian."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
