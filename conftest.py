@@ -77,6 +77,21 @@ def _site_language_after_each_test():
     translation.deactivate()
 
 
+def _wait_until(condition, seconds=30):
+    """Whether `condition()` came true within `seconds`, asked five times a second (a worker, a mail server)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+@pytest.fixture
+def wait_for():
+    return _wait_until
+
+
 @pytest.fixture
 def organiser(django_user_model):
     """The organisers' role as the demo has it: staff in the Organisers group, not a superuser."""

@@ -84,6 +84,19 @@ class RowCheckboxesMixin:
         )
 
 
+class ReadOnlyAdminMixin:
+    """Records only the application writes (what was sent, how far a send got): shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyTabularInline(admin.TabularInline):
     """Records the application writes (history, answers, versions), shown on their owner's page and never edited there.
 

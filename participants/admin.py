@@ -23,7 +23,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
 from agenda.models import Event, Track
-from dialogue_event.admin import ReadOnlyTabularInline, RowCheckboxesMixin, StatusCountsMixin
+from dialogue_event.admin import ReadOnlyAdminMixin, ReadOnlyTabularInline, RowCheckboxesMixin, StatusCountsMixin
 from messaging.admin import MessageInline
 from messaging.services import personal_link as personal_link_url
 
@@ -70,7 +70,7 @@ class CategoryAdmin(TranslationAdmin):
     search_fields = NAME_IN_EVERY_LANGUAGE
 
 
-class ParticipantEmailAdmin(admin.ModelAdmin):
+class ParticipantEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What each participant was sent, for answering "did I get the email?"; written only by the services."""
 
     list_display = ("participant", "kind", "created_at", "sent_at")
@@ -79,15 +79,6 @@ class ParticipantEmailAdmin(admin.ModelAdmin):
     search_fields = ("participant__full_name", "participant__email")
     # Not the key: it carries the personal link of invitations.
     fields = ("participant", "kind", "created_at", "sent_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ParticipantImportForm(ImportForm):
@@ -816,7 +807,7 @@ class ParticipantAdmin(RowCheckboxesMixin, StatusCountsMixin, ImportExportModelA
 
 
 @admin.register(BulkSend)
-class BulkSendAdmin(admin.ModelAdmin):
+class BulkSendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The sends to many people: how far each got, and what it came to. Written only by the services."""
 
     list_display = ("event", "what", "asked_by", "asked_at", "progress", "finished_at")
@@ -857,12 +848,3 @@ class BulkSendAdmin(admin.ModelAdmin):
             bulk_send.people,
             bulk_send.done,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -315,7 +315,7 @@ class ParticipantOutcomeView(PersonalPageMixin, View):
         forms = {recommendation: self.answer_form(recommendation.pk, request.POST) for recommendation in accepted}
         if not all([form.is_valid() for form in forms.values()]):  # a list: every form shows its errors
             return self.render_page(self.state(), bound={r.pk: form for r, form in forms.items()}, status=400)
-        answers = {recommendation: form.answer() for recommendation, form in forms.items() if form.answer()}
+        answers = {recommendation: answer for recommendation, form in forms.items() if (answer := form.answer())}
         back = reverse("recommendations:participant_outcome", kwargs={"slug": slug})
         if not answers:
             messages.warning(request, _("Please choose “I agree” or “I do not agree” for at least one recommendation."))

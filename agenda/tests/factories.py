@@ -29,6 +29,14 @@ class EventFactory(factory.django.DjangoModelFactory):
     contact_email = "dialogue@example.org"
     is_published = True
 
+    class Params:
+        # EventFactory(registration_open=True): anyone may register, from yesterday until ten days from now.
+        registration_open = factory.Trait(
+            open_registration=True,
+            registration_opens_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+            registration_closes_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=10)),
+        )
+
 
 class TrackFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -6,7 +6,6 @@ Each page is opened in a real browser at a phone's 360 px, in Kyrgyz (the event 
 import datetime
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from agenda.tests.factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory
@@ -21,13 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 @pytest.fixture
 def dialogue():
     """An open event with three tracks, a plenary, a registered participant and a facilitator."""
-    now = timezone.now()
-    event = EventFactory(
-        slug="batken-dialogue",
-        open_registration=True,
-        registration_opens_at=now - datetime.timedelta(days=1),
-        registration_closes_at=now + datetime.timedelta(days=10),
-    )
+    event = EventFactory(slug="batken-dialogue", registration_open=True)
     CategoryFactory(event=event, open_to_public=True)
     tracks = [TrackFactory(event=event, title=title) for title in ("Water", "Schools", "Local councils")]
     facilitator = FacilitatorFactory()

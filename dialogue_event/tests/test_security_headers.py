@@ -1,6 +1,5 @@
 """Headers and proxies: the Content-Security-Policy the pages work under, and whose address a rate limit counts."""
 
-import datetime
 
 import pytest
 from django.contrib.auth.models import Group
@@ -19,13 +18,7 @@ def _fresh_rate_limits():
 
 
 def open_event(**kwargs):
-    now = timezone.now()
-    return EventFactory(
-        open_registration=True,
-        registration_opens_at=now - datetime.timedelta(days=1),
-        registration_closes_at=now + datetime.timedelta(days=10),
-        **kwargs,
-    )
+    return EventFactory(registration_open=True, **kwargs)
 
 
 @pytest.mark.django_db

@@ -30,12 +30,7 @@ from participants.tests.test_views import form_data
 
 @pytest.fixture
 def open_event():
-    now = timezone.now()
-    return EventFactory(
-        open_registration=True,
-        registration_opens_at=now - datetime.timedelta(days=1),
-        registration_closes_at=now + datetime.timedelta(days=10),
-    )
+    return EventFactory(registration_open=True)
 
 
 @contextlib.contextmanager

@@ -58,15 +58,6 @@ def on_accept(inbox, action):
     inbox.handle_DATA = handle_data
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 def queued(count):
     return [services.queue_message(ParticipantFactory(), MessageKind.INVITATION) for _ in range(count)]
 
@@ -107,7 +98,7 @@ def test_database_lost_before_a_batch_leaves_the_whole_batch_to_the_retry(smtp_i
 
 @pytest.mark.worker
 def test_worker_that_loses_the_database_twice_in_a_batch_sends_each_once_without_the_sweeper(
-    smtp_inbox, celery_worker_process
+    smtp_inbox, celery_worker_process, wait_for
 ):
     ended = []
     with connection.cursor() as cursor:
@@ -134,7 +125,7 @@ def test_worker_that_loses_the_database_twice_in_a_batch_sends_each_once_without
 
 @pytest.mark.worker
 def test_sweeper_sends_what_a_dead_worker_and_the_broker_left_and_leaves_a_row_being_sent(
-    smtp_inbox, celery_worker_process
+    smtp_inbox, celery_worker_process, wait_for
 ):
     abandoned, lost, being_sent = (
         Message.objects.create(

@@ -292,18 +292,9 @@ def test_people_without_permission_see_no_messages(client):
     assert client.get(MESSAGES_URL).status_code == 403
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox, celery_worker_process):
+def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox, celery_worker_process, wait_for):
     event = EventFactory(open_registration=True, title_ru="Диалог в Оше")
 
     participant = register(event).participant
@@ -317,7 +308,9 @@ def test_registration_confirmation_arrives_once_through_a_real_worker(smtp_inbox
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_temporary_refusal_is_retried_by_the_worker_until_it_arrives(smtp_inbox, celery_worker_process, settings):
+def test_temporary_refusal_is_retried_by_the_worker_until_it_arrives(
+    smtp_inbox, celery_worker_process, settings, wait_for
+):
     smtp_inbox.refusals = ["421 Try again later"]
 
     participant = register(EventFactory(open_registration=True)).participant
@@ -337,7 +330,9 @@ def _use_broker(url):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_later(smtp_inbox, celery_worker_process):
+def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_later(
+    smtp_inbox, celery_worker_process, wait_for
+):
     real_broker = celery_app.conf.broker_write_url
     with socket.socket() as probe:  # a port where nothing listens: Redis is down
         probe.bind(("127.0.0.1", 0))
@@ -360,7 +355,9 @@ def test_registration_succeeds_while_redis_is_down_and_the_sweeper_sends_it_late
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(smtp_inbox, celery_worker_process):
+def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(
+    smtp_inbox, celery_worker_process, wait_for
+):
     message = services.queue_message(ParticipantFactory(), MessageKind.INVITATION)
 
     for _ in range(3):
@@ -374,7 +371,7 @@ def test_the_same_row_enqueued_three_times_reaches_the_worker_and_is_sent_once(s
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_organiser_watches_a_bulk_send_of_invitations_reach_all_sent(
-    admin_client, smtp_inbox, celery_worker_process
+    admin_client, smtp_inbox, celery_worker_process, wait_for
 ):
     event = EventFactory()
     invitees = ParticipantFactory.create_batch(120, event=event)

@@ -1,8 +1,5 @@
-import datetime
-
 import pytest
 from django.core.cache import caches
-from django.utils import timezone
 
 from agenda.tests.factories import EventFactory
 
@@ -17,11 +14,4 @@ def _fresh_caches():
 
 @pytest.fixture
 def open_event():
-    now = timezone.now()
-    return EventFactory(
-        slug="batken-dialogue",
-        open_registration=True,
-        registration_opens_at=now - datetime.timedelta(days=1),
-        registration_closes_at=now + datetime.timedelta(days=10),
-        capacity=30,
-    )
+    return EventFactory(slug="batken-dialogue", registration_open=True, capacity=30)

@@ -175,19 +175,10 @@ def test_staff_without_a_role_do_not_see_the_sends(client, organiser_client, par
     assert progress_page(client, BulkSend.objects.get()).status_code == 403
 
 
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_delivers_each_invitation_of_a_background_send_once(
-    organiser_client, parts_of_three, smtp_inbox, celery_worker_process
+    organiser_client, parts_of_three, smtp_inbox, celery_worker_process, wait_for
 ):
     # The worker's own parts are of its own size: here, the request's threshold is what matters.
     event = EventFactory()
