@@ -1,6 +1,8 @@
 """WCAG 2.2 AA as axe-core measures it: no serious or critical finding on the pages people read (issue 15).
 
-Each page is opened in a real browser at a phone's 360 px, in Kyrgyz (the event page also in Russian).
+Each page is opened in a real browser at a phone's 360 px, in Kyrgyz (the event page also in Russian): before the
+dialogue (the `dialogue` fixture), on its day and after it (`concluded`: the report, the draft and final outcome,
+the evaluation, the follow-up, the door).
 """
 
 import datetime
@@ -8,10 +10,15 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from agenda.tests.factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory
+from django.utils import timezone
+
+from agenda.tests.factories import DoorStaffFactory, EventFactory, FacilitatorFactory, SessionFactory, TrackFactory
 from conftest import axe_findings
+from evaluations.tests.factories import attended, evaluation_after_the_event
 from participants.models import Status
 from participants.tests.factories import CategoryFactory, ParticipantFactory
+from recommendations import services as recommendation_services
+from recommendations.models import RecommendationStatus
 from recommendations.tests.factories import RecommendationFactory, StartedSessionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -79,28 +86,109 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_finding(name, dialogue, live_server, browser, log_in_browser):
-    who, path, then, width = PAGES[name]
+@pytest.fixture
+def concluded(organiser):
+    """Two dialogues after the day: one whose draft outcome is open for answers, one whose outcome is published.
+
+    The first ended yesterday (its evaluation is open); the second is still under way (its report open, its door
+    page in use).
+    """
+    facilitator = FacilitatorFactory()
+    evaluation = evaluation_after_the_event(slug="leilek-dialogue")
+    draft_event = evaluation.event
+    participant = attended(evaluation, preferred_language="ky")
+    track = TrackFactory(event=draft_event, title="Water")
+    session = SessionFactory(event=draft_event, track=track, facilitators=[facilitator])
+    recommendation_services.save_report(session, by=facilitator, key_points="The wells dry up in June.", women_count=9)
+    RecommendationFactory.create_batch(3, session=session, status=RecommendationStatus.ACCEPTED)
+    recommendation_services.publish_draft(
+        draft_event, closes_at=timezone.now() + datetime.timedelta(days=7), by=organiser
+    )
+
+    today = StartedSessionFactory(facilitators=[facilitator], event__slug="osh-dialogue")
+    recommendation_services.save_report(today, by=facilitator, key_points="Women ran the evacuation lists.")
+    RecommendationFactory(session=today, status=RecommendationStatus.ACCEPTED, text="A seat on the border commission.")
+    recommendation_services.publish_final(today.event, by=organiser)
+    ParticipantFactory(event=today.event, status=Status.REGISTERED, full_name="Айзада Токтосунова")
+    return {
+        "participant": participant, "facilitator": facilitator, "door": DoorStaffFactory(), "organiser": organiser,
+        "session": session, "today": today,
+    }  # fmt: skip
+
+
+def _open_personal_link_then(path):
+    """She opens her personal link (which signs her in to her own pages), then goes to one of them."""
+
+    def then(page):
+        response = page.goto(page.url.split("/ky/")[0] + path)
+        assert response.ok and page.url.endswith(path), f"{path} answered {response.status} at {page.url}"
+
+    return then
+
+
+def _to_the_form(page):
+    page.locator("a[href*='/recommendations/new/']").first.click()
+    page.wait_for_url("**/recommendations/new/")
+
+
+DRAFT = "/ky/events/leilek-dialogue"
+# As PAGES, of the `concluded` fixture; "who" names its user.
+PAGES_AFTER = {
+    "draft outcome, answered in one form": (
+        "participant", lambda c: f"/ky/p/{c['participant'].access_token}/", _open_personal_link_then(f"{DRAFT}/me/outcome/"), 360
+    ),
+    "evaluation form": (
+        "participant", lambda c: f"/ky/p/{c['participant'].access_token}/", _open_personal_link_then(f"{DRAFT}/me/evaluation/"), 360
+    ),
+    "session report": ("facilitator", lambda c: f"/ky/facilitate/sessions/{c['session'].pk}/report/", None, 360),
+    "new recommendation": ("facilitator", lambda c: f"/ky/facilitate/sessions/{c['session'].pk}/report/", _to_the_form, 360),
+    "final outcome": ("anonymous", "/ky/events/osh-dialogue/outcome/", None, 360),
+    "follow-up of the recommendations": ("anonymous", "/ky/follow-up/", None, 360),
+    "follow-up on a wide screen": ("anonymous", "/ky/follow-up/", None, 1366),
+    "door staff's login": ("anonymous", "/ky/events/osh-dialogue/door/login/", None, 360),
+    "door page": ("door", "/ky/events/osh-dialogue/door/", None, 360),
+    "participation report": ("organiser", "/ky/events/osh-dialogue/report/", None, 1366),
+    "page not found": ("anonymous", "/ky/events/no-such-dialogue/", None, 360),
+}
+
+
+def _findings(name, pages, people, live_server, browser, log_in_browser):
+    """What axe finds serious on one of `pages`, opened as its user would, each line prefixed with the page's name."""
+    who, path, then, width = pages[name]
     screen = {"viewport": {"width": width, "height": 740 if width < 992 else 768}}
     if width < 992:
         screen.update(is_mobile=True, has_touch=True)
-    if who == "facilitator":
-        context = log_in_browser(browser, dialogue["facilitator"], **screen)
+    if who in ("facilitator", "door", "organiser"):
+        context = log_in_browser(browser, people[who], **screen)
     else:
         context = browser.new_context(**screen)
     if callable(path):
-        path = path(dialogue)
+        path = path(people)
     page = context.new_page()
     response = page.goto(live_server.url + path)
-    assert response.ok, f"{path} answered {response.status}"
+    assert response.ok or name == "page not found", f"{name}: {path} answered {response.status}"
+    # Not sent elsewhere (to a login page, say) instead of the page meant.
+    assert then or page.url == live_server.url + path, f"{name}: {path} led to {page.url}"
     if then:
         then(page)
 
     findings, url = axe_findings(page), page.url
 
     context.close()
-    assert not findings, f"{name} ({url}):\n" + "\n".join(findings)
+    return [f"{name} ({url}): {finding}" for finding in findings]
+
+
+# One test per fixture, each page in turn: building the dialogue costs more than a page's check.
+def test_no_serious_accessibility_finding(dialogue, live_server, browser, log_in_browser):
+    findings = [line for name in PAGES for line in _findings(name, PAGES, dialogue, live_server, browser, log_in_browser)]
+    assert not findings, "\n".join(findings)
+
+
+def test_no_serious_accessibility_finding_on_the_day_and_after(concluded, live_server, browser, log_in_browser):
+    findings = [
+        line for name in PAGES_AFTER for line in _findings(name, PAGES_AFTER, concluded, live_server, browser, log_in_browser)
+    ]
+    assert not findings, "\n".join(findings)
 
 
 def test_no_serious_accessibility_finding_on_the_consolidation_page(
