@@ -22,7 +22,6 @@ Ctrl-C, and exits 0 once the figures are printed (PASS or FAIL). See benchmarks/
 import argparse
 import cProfile
 import datetime
-import gzip
 import json
 import os
 import pstats
@@ -31,12 +30,12 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import mailbench  # noqa: E402
+from benchmarks.page_weight import GZIP_LEVEL, gzipped, named_files, static_files  # noqa: E402
 from benchmarks.registration import take_lock  # noqa: E402
 
 SLUG = "benchmark-door"
@@ -46,7 +45,6 @@ LANGUAGE = "ru"  # the door's staff in Osh use the Russian or Kyrgyz pages; the 
 SEARCH_TARGET_MS = 100.0
 CHECK_IN_TARGET_MS = 20.0
 PAGE_TARGET_BYTES = 150_000  # "150 KB", counted in thousands: the stricter reading
-GZIP_LEVEL = 6  # nginx's and most servers' usual level
 SMALL_LISTS = {"Osh demo (~25 people)": 25, "200 people": 200}
 
 # Kyrgyz and Russian names as people write them, a few in Latin letters (as import_list.py makes them, more of them).
@@ -349,39 +347,18 @@ def measure_delta(client, people, changed):
     return response, figures(walls, cpus), count
 
 
-def gzipped(content):
-    return len(gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0))
-
-
 def page_files(client):
     """[(what, raw bytes, gzip bytes)] of the door page and every file it and its service worker load."""
-    from django.contrib.staticfiles import finders
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.templatetags.static import static
-
     page = expect(client.get(url("")), 200, "door page")
     html = page.content.decode()
     worker = expect(client.get(url("service_worker")), 200, "service worker").content.decode()
     config = json.loads(re.search(r'<script id="door-config" type="application/json">(.*?)</script>', html, re.S).group(1))
-    addresses = re.findall(r'<link[^>]*\bhref="([^"]+)"', html) + re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
+    addresses = named_files(html)
     addresses += re.findall(r'"(/[^"]+)"', worker.split("const FILES", 1)[1].split("];", 1)[0])
     addresses.append(config["decoder"])
-    # The manifest names each file by its contents' hash; the finders know the original.
-    original = {static(name): name for name in staticfiles_storage.hashed_files}
     rows = [("door page (HTML)", len(page.content), gzipped(page.content)),
             ("service-worker.js", len(worker.encode()), gzipped(worker.encode()))]  # fmt: skip
-    seen = set()
-    for address in addresses:
-        path = urllib.parse.urlsplit(address).path
-        if path in seen or not path.startswith("/static/"):
-            continue
-        seen.add(path)
-        name = original.get(path)
-        if name is None:
-            raise RuntimeError(f"{address} is not one of the collected static files")
-        content = Path(finders.find(name)).read_bytes()
-        rows.append((name, len(content), gzipped(content)))
-    return rows
+    return rows + static_files(addresses)
 
 
 def list_sizes(response):
