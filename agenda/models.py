@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dialogue_event.roles import FACILITATORS
 
@@ -226,9 +227,9 @@ class Track(models.Model):
 
 
 class LogoRole(models.TextChoices):
-    HOST = "host", _("Host")
-    PARTNER = "partner", _("Partner")
-    FUNDER = "funder", _("Funder")
+    HOST = "host", pgettext_lazy("logo role", "Host")
+    PARTNER = "partner", pgettext_lazy("logo role", "Partner")
+    FUNDER = "funder", pgettext_lazy("logo role", "Funder")
 
 
 def logo_path(logo, filename):
