@@ -157,8 +157,8 @@ class Event(models.Model):
     def partner_organisation_list(self):
         return [line.strip() for line in self.partner_organisations.splitlines() if line.strip()]
 
-    # The logos are read through logos.all(), so that a page or a document that
-    # prefetched them (as every event page does) asks nothing more.
+    # Read through logos.all(), so that an event fetched with its logos (the
+    # event page's, the registration form's kept copy) asks nothing more.
     @property
     def host_logo(self):
         return next((logo for logo in self.logos.all() if logo.role == LogoRole.HOST), None)

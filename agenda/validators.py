@@ -63,6 +63,10 @@ def logo_content_type(head):
 
 
 def validate_logo_file(upload):
+    # A logo stored before was checked when it came: its event's page is saved again without reading it (it may
+    # even be gone, after a restore of the database alone).
+    if getattr(upload, "_committed", False):
+        return
     if upload.size > LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo is %(size)s; a logo may be at most %(limit)s."),

@@ -110,6 +110,18 @@ def test_organiser_uploads_the_hosts_logo_and_a_visitor_sees_it_with_its_name(or
     assert 'alt="Сеть женщин за мир"' in russian
 
 
+def test_an_event_whose_logo_file_is_gone_can_still_be_edited(organiser_client, media_root):
+    logo = EventLogoFactory()
+    (media_root / logo.image.name).unlink()
+    data = page_form(organiser_client.get(change_url(logo.event)))
+    data["capacity"] = ["41"]
+
+    saved = organiser_client.post(change_url(logo.event), data, follow=True)
+
+    assert "was changed successfully" in saved.content.decode()
+    assert Client().get(logo.image.url).status_code == 404
+
+
 def test_partners_and_funders_logos_are_in_the_event_pages_footer_in_their_order(client, media_root):
     event = EventFactory()
     funder = EventLogoFactory(event=event, role=LogoRole.FUNDER, organisation="Peace Fund", order=2)
