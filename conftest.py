@@ -93,6 +93,13 @@ def wait_for():
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads (events' logos) go to a folder of the test's own, removed with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def organiser(django_user_model):
     """The organisers' role as the demo has it: staff in the Organisers group, not a superuser."""
     from dialogue_event.roles import ensure_role_groups

@@ -19,7 +19,7 @@ from recommendations import donor_report
 
 from . import attendance
 from .forms import SessionForm, SessionInlineFormSet
-from .models import Event, Session, Track
+from .models import Event, EventLogo, Session, Track
 
 
 class DonorReportForm(forms.Form):
@@ -40,6 +40,21 @@ class TrackInline(TranslationStackedInline):
     model = Track
     extra = 0
     fields = ("order", "title", "description", "colour", "capacity")
+
+
+class EventLogoInline(TranslationStackedInline):
+    model = EventLogo
+    extra = 0
+    fields = (("role", "order"), "organisation", ("image", "preview"))
+    readonly_fields = ("preview",)
+
+    @admin.display(description=_("Preview"))
+    def preview(self, logo):
+        if not logo.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" style="height: 3rem; width: auto; max-width: 12rem">', logo.image.url, logo.organisation
+        )
 
 
 class SessionInline(NamedDateTimesMixin, TranslationStackedInline):
@@ -76,14 +91,23 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
     search_fields = ("title", "theme", "city", "host_organisation")
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
-    inlines = [TrackInline, SessionInline, ReminderInline]
+    inlines = [TrackInline, EventLogoInline, SessionInline, ReminderInline]
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "is_published")}),
         (_("About the dialogue"), {"fields": ("purpose", "audience", "expected_results")}),
         (_("Date and place"), {"fields": ("starts_at", "ends_at", "city", "venue", "address")}),
         (
             _("Organisers and funding"),
-            {"fields": ("host_organisation", "partner_organisations", "funder", "funded_project", "contact_email")},
+            {
+                "fields": (
+                    "host_organisation",
+                    "partner_organisations",
+                    "funder",
+                    "funded_project",
+                    "contact_email",
+                    "colour",
+                )
+            },
         ),
         (
             _("Registration"),

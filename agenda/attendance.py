@@ -25,6 +25,7 @@ from participants.resources import XLSX
 from participants.selectors import with_check_in
 
 from .models import format_time_range
+from .selectors import document_colour, document_logos
 from .services import seat_holders
 
 # Rows for people who come without being on the list.
@@ -41,6 +42,8 @@ class Sheet:
     rooms: str
     people: list  # SheetRow
     blank_rows: int
+    colour: str  # The event's, for the headings.
+    logos: list  # agenda.selectors.DocumentLogo, the host's first.
 
     @property
     def blank_range(self):
@@ -59,7 +62,7 @@ def _sex(participant):
     return participant.get_gender_display() if participant.gender in (Gender.WOMAN, Gender.MAN) else ""
 
 
-def _sheet(event, title, track, sessions, participants):
+def _sheet(event, logos, title, track, sessions, participants):
     participants = participants.order_by("full_name", "pk")
     named = list(privacy.named(participants, privacy.Audience.EXPORT))
     left_out = participants.count() - len(named)
@@ -75,14 +78,17 @@ def _sheet(event, title, track, sessions, participants):
         rooms=", ".join(dict.fromkeys(session.room for session in sessions if session.room)) or event.venue,
         people=[SheetRow(p.full_name, p.organisation, _sex(p)) for p in named],
         blank_rows=left_out + WALK_IN_ROWS,
+        colour=document_colour(event),
+        logos=logos,
     )
 
 
 def session_sheets(event):
     """One sheet per session (breaks have none): a plenary's lists every seat-holder, a track's its own."""
     sessions = event.sessions.filter(is_break=False).select_related("track").order_by("starts_at", "track__order", "pk")
+    logos = document_logos(event)
     return [
-        _sheet(event, session.title, session.track.title if session.track_id else _("Plenary"), [session], seat_holders(session))
+        _sheet(event, logos, session.title, session.track.title if session.track_id else _("Plenary"), [session], seat_holders(session))
         for session in sessions
     ]
 
@@ -90,8 +96,9 @@ def session_sheets(event):
 def track_sheets(event):
     """One sheet per track, for the whole day of its sessions, listing the people who chose it."""
     people = Participant.objects.filter(event=event).holding_seats()
+    logos = document_logos(event)
     return [
-        _sheet(event, track.title, track.title, list(track.sessions.filter(is_break=False).order_by("starts_at", "pk")),
+        _sheet(event, logos, track.title, track.title, list(track.sessions.filter(is_break=False).order_by("starts_at", "pk")),
                people.filter(track=track))
         for track in event.tracks.all()
     ]  # fmt: skip

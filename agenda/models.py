@@ -1,8 +1,10 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeBoundary, RangeOperators
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -11,8 +13,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dialogue_event.roles import FACILITATORS
+
+from .validators import validate_accent_colour, validate_hex_colour, validate_logo_file
 
 
 class EventQuerySet(models.QuerySet):
@@ -71,6 +76,16 @@ class Event(models.Model):
     )
     funder = models.CharField(_("funder"), max_length=200, blank=True)
     funded_project = models.CharField(_("funded project"), max_length=300, blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_accent_colour],
+        help_text=_(
+            "The event's own colour, for the band at the top of its pages, emails and documents and for its "
+            "buttons, for example #1f5f8b. White text must be readable on it. Leave empty for the site's blue."
+        ),
+    )
 
     registration_opens_at = models.DateTimeField(_("registration opens at"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes at"), null=True, blank=True)
@@ -142,6 +157,17 @@ class Event(models.Model):
     def partner_organisation_list(self):
         return [line.strip() for line in self.partner_organisations.splitlines() if line.strip()]
 
+    # Read through logos.all(), so that an event fetched with its logos (the
+    # event page's, the registration form's kept copy) asks nothing more.
+    @property
+    def host_logo(self):
+        return next((logo for logo in self.logos.all() if logo.role == LogoRole.HOST), None)
+
+    @property
+    def supporter_logos(self):
+        """The partners' and funders' logos, in their order."""
+        return [logo for logo in self.logos.all() if logo.role != LogoRole.HOST]
+
     @cached_property
     def has_tracks(self):
         # Kept with the instance: the registration form asks on every
@@ -176,9 +202,7 @@ class Track(models.Model):
         _("colour"),
         max_length=7,
         default="#1f6f8b",
-        validators=[
-            RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits."))
-        ],
+        validators=[validate_hex_colour],
         help_text=_("Shown beside the track on the event page and the agenda, for example #1f6f8b."),
     )
     capacity = models.PositiveIntegerField(
@@ -200,6 +224,47 @@ class Track(models.Model):
     def is_full(self, taken):
         """Whether `taken` participants fill all of the track's places."""
         return self.capacity is not None and taken >= self.capacity
+
+
+class LogoRole(models.TextChoices):
+    HOST = "host", pgettext_lazy("logo role", "Host")
+    PARTNER = "partner", pgettext_lazy("logo role", "Partner")
+    FUNDER = "funder", pgettext_lazy("logo role", "Funder")
+
+
+def logo_path(logo, filename):
+    # A new name for every upload, so that a browser or a proxy that kept a
+    # logo for long never shows the one it replaced; the uploader's own name
+    # (Cyrillic, spaces) is of no use to anybody.
+    extension = ".png" if filename.lower().endswith(".png") else ".jpg"
+    return f"event-logos/{logo.event_id}/{uuid.uuid4().hex}{extension}"
+
+
+class EventLogo(models.Model):
+    """An organisation's logo, shown on the event's pages and documents (the host's in the header)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="logos", verbose_name=_("event"))
+    role = models.CharField(_("role"), max_length=10, choices=LogoRole.choices, default=LogoRole.PARTNER)
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=200,
+        help_text=_("Read aloud to people who cannot see the logo, so write it as the organisation writes it."),
+    )
+    image = models.FileField(
+        _("logo"),
+        upload_to=logo_path,
+        validators=[validate_logo_file],
+        help_text=_("A PNG or JPEG picture of at most 1 MB, ideally about 300 pixels wide."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("logo")
+        verbose_name_plural = _("logos")
+        ordering = ["event", "order", "pk"]
+
+    def __str__(self):
+        return self.organisation
 
 
 def interpretation_language_choices():

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, Session, Track
+from .models import Event, EventLogo, Session, Track
 
 
 @register(Event)
@@ -29,3 +29,8 @@ class TrackTranslationOptions(TranslationOptions):
 @register(Session)
 class SessionTranslationOptions(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(EventLogo)
+class EventLogoTranslationOptions(TranslationOptions):
+    fields = ("organisation",)

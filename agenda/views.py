@@ -1,14 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import AccessMixin
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_noop
 from django.views.generic import DetailView, ListView
 
 from . import services
-from .models import Event, Session
+from .models import Event, EventLogo, Session
+from .validators import logo_content_type
 
 
 def events_visible_to(user):
@@ -40,7 +42,7 @@ class EventDetailView(DetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        return events_visible_to(self.request.user).prefetch_related("tracks")
+        return events_visible_to(self.request.user).prefetch_related("tracks", "logos")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,6 +95,28 @@ def event_calendar(request, slug):
 def session_calendar(request, slug, pk):
     session = _visible_session(request, slug, pk)
     return _calendar_response([session], f"{session.event.slug}-session-{session.pk}.ics")
+
+
+def logo_file(request, path):
+    """An event's logo, the only uploaded file the site serves (nothing else in MEDIA_ROOT is public).
+
+    Each upload gets a name of its own, so a logo can be kept for long.
+    """
+    logo = get_object_or_404(
+        EventLogo.objects.select_related("event").filter(event__in=events_visible_to(request.user)), image=path
+    )
+    try:
+        file = logo.image.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    content_type = logo_content_type(file.read(8))
+    file.seek(0)
+    response = FileResponse(file, content_type=content_type)
+    if logo.event.is_published:
+        patch_cache_control(response, public=True, max_age=30 * 24 * 60 * 60, immutable=True)
+    else:  # an organiser's preview: no proxy keeps what the public may not see yet
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 # Django's own Kyrgyz for a wrong username or password is garbled ("... СезГичТүү ..."): our catalog, read

@@ -130,6 +130,8 @@ OSH_DIALOGUE = {
     "funded_project_en": "Inclusive Governance and Justice System to Prevent Violent Extremism",
     "funded_project_ru": "Инклюзивное управление и система правосудия для предотвращения насильственного экстремизма",
     "funded_project_ky": "Зордук-зомбулук экстремизмдин алдын алуу үчүн инклюзивдүү башкаруу жана сот адилеттиги системасы",
+    # A colour of its own, and no logo: a demo never shows a real organisation's logo file.
+    "colour": "#1d5b79",
 }
 
 OSH_TRACKS = [

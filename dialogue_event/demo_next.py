@@ -62,6 +62,8 @@ NEXT_DIALOGUE = {
     "address_ru": "г. Баткен, Кыргызская Республика",
     "address_ky": "Баткен шаары, Кыргыз Республикасы",
     **{name: OSH_DIALOGUE[name] for name in _SAME_AS_OSH},
+    # Its own colour, so that the two events are told apart at a glance.
+    "colour": "#7a3e65",
 }
 
 # A short day: the three tracks between two plenaries. (hour, minute) of start

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from agenda.views import logo_file
 
 from .views import healthz
 
@@ -9,6 +12,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Served by the application, DEBUG or not: the events' logos are the only uploads anybody may see.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", logo_file, name="media"),
 ]
 
 # Public pages carry their language in the address (/ru/events/...), so a link

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -159,6 +160,7 @@ class RegisterView(View):
     def fresh_event(self, slug):
         event = _published_event(slug)
         event.has_tracks  # noqa: B018  (kept with it: the form asks on every submission)
+        prefetch_related_objects([event], "logos")  # the header's, drawn again when a submission is refused
         caches["local"].set(self.event_key(slug), event, self.blank_page_seconds)
         return event
 

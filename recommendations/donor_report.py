@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from agenda.selectors import document_colour, document_logos
 from evaluations import results as evaluation_results
 from evaluations.models import EvaluationForm, QuestionKind
 from participants import report as participation_report
@@ -99,6 +100,8 @@ class DonorReport:
     progress: int
     evaluation: Evaluation
     generated_at: str
+    colour: str  # The event's, for the headings.
+    logos: list  # agenda.selectors.DocumentLogo, the host's first.
 
 
 def gather(event, language):
@@ -126,6 +129,8 @@ def gather(event, language):
             progress=tracker.progress,
             evaluation=_evaluation(event, language),
             generated_at=date_format(timezone.localtime(), "DATETIME_FORMAT"),
+            colour=document_colour(event),
+            logos=document_logos(event),
         )
 
 
@@ -258,7 +263,7 @@ def render_pdf(report):
 def render_docx(report):
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm, Pt, RGBColor
 
     def table(header, rows):
         grid = document.add_table(rows=1, cols=len(header))
@@ -284,6 +289,17 @@ def render_docx(report):
         document.core_properties.title = report.title
         document.core_properties.language = report.language
 
+        for style in ("Title", "Heading 1", "Heading 2"):
+            document.styles[style].font.color.rgb = RGBColor.from_string(report.colour[1:])
+        logos = [logo for logo in report.logos if logo.path]
+        if logos:
+            row = document.add_paragraph()
+            for logo in logos:
+                row.add_run().add_picture(str(logo.path), height=Cm(1.4))
+                row.add_run("    ")
+            # A picture's description is what Word reads aloud; python-docx leaves it empty.
+            for picture, logo in zip(row._p.xpath(".//wp:docPr"), logos, strict=True):
+                picture.set("descr", logo.organisation)
         document.add_heading(report.title, level=0)
         document.add_paragraph(_("Report to the donor"))
         table([_("Event"), report.title], context["summary_lines"])

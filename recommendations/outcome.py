@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from django.conf import settings
 
+from agenda.selectors import DEFAULT_COLOUR, DocumentLogo, document_colour, document_logos
 from participants import report as participation_report
 from participants.privacy import (
     SMALL_CELL,
@@ -129,6 +130,9 @@ class OutcomeContent:
     slug: str
     version: int = None  # The published version shown, or None for the outcome as it stands now.
     published_at: str = ""
+    # The event's identity; a version published before events had one has neither.
+    colour: str = DEFAULT_COLOUR
+    logos: list = field(default_factory=list)  # DocumentLogo
 
 
 def gather(event, language):
@@ -187,6 +191,7 @@ def _from_data(data):
                 for area in data["areas"]
             ],
             "recommendations": rows,
+            "logos": [DocumentLogo(**logo) for logo in data.get("logos", [])],
         }
     )
 
@@ -244,6 +249,8 @@ def _gather(event, language):
             recommendations=rows,
             generated_at=date_format(timezone.localtime(), "DATETIME_FORMAT"),
             slug=event.slug,
+            colour=document_colour(event),
+            logos=document_logos(event),
         )
 
 

@@ -1,11 +1,14 @@
 import datetime
+import struct
+import zlib
 
 import factory
+from django.core.files.base import ContentFile
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from agenda.models import Event, Session, Track
+from agenda.models import Event, EventLogo, LogoRole, Session, Track
 from dialogue_event.roles import DOOR_STAFF, FACILITATORS
 
 
@@ -89,3 +92,27 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def facilitators(session, create, extracted, **kwargs):
         if create and extracted:
             session.facilitators.set(extracted)
+
+
+def png(width=120, height=40, rgb=(29, 91, 121)):
+    """A real PNG picture of one colour, written by hand: the project has no imaging library."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+class EventLogoFactory(factory.django.DjangoModelFactory):
+    """A logo stored in MEDIA_ROOT: use it with the media_root fixture, which gives each test a folder of its own."""
+
+    class Meta:
+        model = EventLogo
+
+    event = factory.SubFactory(EventFactory)
+    role = LogoRole.PARTNER
+    organisation = factory.Sequence(lambda n: f"Partner organisation {n}")
+    image = factory.LazyFunction(lambda: ContentFile(png(), name="logo.png"))
+    order = factory.Sequence(lambda n: n)
