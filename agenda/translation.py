@@ -28,4 +28,4 @@ class TrackTranslationOptions(TranslationOptions):
 
 @register(Session)
 class SessionTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "room")
