@@ -1,12 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ROOM_FIELDS, ROOM_KEY, Session, interpretation_language_choices, room_clash_message, room_identity
+from .models import (
+    ROOM_FIELDS,
+    ROOM_KEY_FIELD,
+    Session,
+    interpretation_language_choices,
+    room_clash_message,
+    room_identity,
+)
 from .services import display_name, facilitator_clash_message, facilitator_clashes
 
 # Changing any of these may put a facilitator in two places at once.
 FACILITATOR_TIMING_FIELDS = {"starts_at", "ends_at", "facilitators"}
-ROOM_TIMING_FIELDS = {"starts_at", "ends_at", ROOM_KEY}
+ROOM_TIMING_FIELDS = {"starts_at", "ends_at", ROOM_KEY_FIELD}
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
@@ -92,14 +99,14 @@ class SessionInlineFormSet(forms.BaseInlineFormSet):
             for earlier_form, earlier in checked:
                 if not _overlap(earlier, data):
                     continue
-                room = room_identity(data.get(ROOM_KEY))
+                room = room_identity(data.get(ROOM_KEY_FIELD))
                 if (
                     room
-                    and room == room_identity(earlier.get(ROOM_KEY))
+                    and room == room_identity(earlier.get(ROOM_KEY_FIELD))
                     and ROOM_TIMING_FIELDS & set(form.changed_data)
                     and ROOM_TIMING_FIELDS & set(earlier_form.changed_data)
                 ):
-                    form.add_error(ROOM_KEY, room_clash_message(form.instance.room, _Unsaved(earlier)))
+                    form.add_error(ROOM_KEY_FIELD, room_clash_message(form.instance.room, _Unsaved(earlier)))
                 shared = set(data.get("facilitators") or ()) & set(earlier.get("facilitators") or ())
                 if (
                     shared

@@ -216,7 +216,7 @@ def interpretation_language_choices():
 # organisers type it on every session held there; the other languages only
 # change how it reads. The double-booking guards compare this column alone,
 # so the language an organiser works in cannot hide a clash.
-ROOM_KEY = build_localized_fieldname("room", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+ROOM_KEY_FIELD = build_localized_fieldname("room", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
 ROOM_FIELDS = [build_localized_fieldname("room", code) for code, _name in settings.LANGUAGES]
 
 
@@ -333,10 +333,10 @@ class Session(models.Model):
                 name="session_room_not_double_booked",
                 expressions=[
                     ("event", RangeOperators.EQUAL),
-                    (Lower(ROOM_KEY), RangeOperators.EQUAL),
+                    (Lower(ROOM_KEY_FIELD), RangeOperators.EQUAL),
                     (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
-                condition=~Q(**{ROOM_KEY: ""}),
+                condition=~Q(**{ROOM_KEY_FIELD: ""}),
                 violation_error_message=_("Another session uses this room at the same time."),
             ),
         ]
@@ -358,7 +358,7 @@ class Session(models.Model):
     @property
     def room_key(self):
         """What tells this session's room from the others, whatever language one reads or types it in."""
-        return room_identity(getattr(self, ROOM_KEY))
+        return room_identity(getattr(self, ROOM_KEY_FIELD))
 
     def room_clashes(self):
         """The other saved sessions of the event in this room at an overlapping time."""
@@ -367,7 +367,7 @@ class Session(models.Model):
         # Named explicitly: modeltranslation rewrites a lookup on `room` to the
         # active language's column, which may be empty or differ between sessions.
         return (
-            Session.objects.filter(event_id=self.event_id, **{f"{ROOM_KEY}__iexact": self.room_key})
+            Session.objects.filter(event_id=self.event_id, **{f"{ROOM_KEY_FIELD}__iexact": self.room_key})
             .overlapping(self.starts_at, self.ends_at)
             .exclude(pk=self.pk)
         )
@@ -395,12 +395,12 @@ class Session(models.Model):
         elif self.track_id is not None and self.is_break:
             errors["track"] = _("A break is for everybody: leave the track empty.")
         if not self.room_key and any(getattr(self, field) for field in ROOM_FIELDS):
-            errors[ROOM_KEY] = _(
+            errors[ROOM_KEY_FIELD] = _(
                 "Name the room in English too: sessions in the same room are recognised by its English name."
             )
         clash = self.room_clashes().first()
         if clash is not None:
-            errors[ROOM_KEY] = room_clash_message(self.room, clash)
+            errors[ROOM_KEY_FIELD] = room_clash_message(self.room, clash)
         if errors:
             raise ValidationError(errors)
 

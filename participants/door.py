@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from agenda.models import ROOM_KEY, Session, room_identity
+from agenda.models import ROOM_KEY_FIELD, Session, room_identity
 
 from . import privacy
 from .folding import fold
@@ -73,7 +73,7 @@ def rooms_by_track(event):
     # language's column and drop rooms named only in another. Reading `room`
     # falls back to another language; one room is listed once, by its identity.
     sessions = Session.objects.filter(event=event, is_break=False).order_by("starts_at")
-    for track_id, name, key in sessions.values_list("track_id", "room", ROOM_KEY):
+    for track_id, name, key in sessions.values_list("track_id", "room", ROOM_KEY_FIELD):
         if name:
             rooms.setdefault(track_id, {}).setdefault(room_identity(key) or name, name)
     return {track_id: ", ".join(names.values()) for track_id, names in rooms.items()}
