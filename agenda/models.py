@@ -225,6 +225,18 @@ def room_identity(name):
     return (name or "").strip().lower()
 
 
+def distinct_room_names(rooms):
+    """The names as read of `rooms`, pairs of (default-language name, name as read), each room once, in order.
+
+    Two sessions in one room may carry different translations of its name; the room is still named once.
+    """
+    names = {}
+    for key, name in rooms:
+        if name:
+            names.setdefault(room_identity(key) or name, name)
+    return list(names.values())
+
+
 class TsTzRange(models.Func):
     """PostgreSQL's tstzrange(starts_at, ends_at), for the room-overlap exclusion constraint."""
 

@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from agenda.models import ROOM_KEY_FIELD, Session, room_identity
+from agenda.models import ROOM_KEY_FIELD, Session, distinct_room_names
 
 from . import privacy
 from .folding import fold
@@ -71,12 +71,11 @@ def rooms_by_track(event):
     rooms = {}
     # No filter on `room`: modeltranslation would rewrite it to the active
     # language's column and drop rooms named only in another. Reading `room`
-    # falls back to another language; one room is listed once, by its identity.
+    # falls back to another language.
     sessions = Session.objects.filter(event=event, is_break=False).order_by("starts_at")
     for track_id, name, key in sessions.values_list("track_id", "room", ROOM_KEY_FIELD):
-        if name:
-            rooms.setdefault(track_id, {}).setdefault(room_identity(key) or name, name)
-    return {track_id: ", ".join(names.values()) for track_id, names in rooms.items()}
+        rooms.setdefault(track_id, []).append((key, name))
+    return {track_id: ", ".join(distinct_room_names(pairs)) for track_id, pairs in rooms.items()}
 
 
 def entry(person, rooms):
