@@ -24,7 +24,7 @@ from participants.models import Gender, Participant, Status
 from participants.resources import XLSX
 from participants.selectors import with_check_in
 
-from .models import format_time_range
+from .models import distinct_room_names, format_time_range
 from .selectors import document_colour, document_logos
 from .services import seat_holders
 
@@ -75,7 +75,7 @@ def _sheet(event, logos, title, track, sessions, participants):
         track=track,
         date=" – ".join(date_format(day, "DATE_FORMAT") for day in sorted({days[0], days[-1]})),
         time=format_time_range(sessions[0]) if len(sessions) == 1 else "",
-        rooms=", ".join(dict.fromkeys(session.room for session in sessions if session.room)) or event.venue,
+        rooms=", ".join(distinct_room_names((session.room_key, session.room) for session in sessions)) or event.venue,
         people=[SheetRow(p.full_name, p.organisation, _sex(p)) for p in named],
         blank_rows=left_out + WALK_IN_ROWS,
         colour=document_colour(event),

@@ -1,12 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Session, interpretation_language_choices, room_clash_message
+from .models import (
+    ROOM_FIELDS,
+    ROOM_KEY_FIELD,
+    Session,
+    interpretation_language_choices,
+    room_clash_message,
+    room_identity,
+)
 from .services import display_name, facilitator_clash_message, facilitator_clashes
 
 # Changing any of these may put a facilitator in two places at once.
 FACILITATOR_TIMING_FIELDS = {"starts_at", "ends_at", "facilitators"}
-ROOM_TIMING_FIELDS = {"starts_at", "ends_at", "room"}
+ROOM_TIMING_FIELDS = {"starts_at", "ends_at", ROOM_KEY_FIELD}
 
 
 class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
@@ -33,7 +40,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
         fields = [
-            "starts_at", "ends_at", "track", "is_break", "title", "description", "room", "capacity",
+            "starts_at", "ends_at", "track", "is_break", "title", "description", *ROOM_FIELDS, "capacity",
             "interpretation_languages", "facilitators", "rapporteur",
         ]  # fmt: skip
         field_classes = {"facilitators": FacilitatorChoiceField}
@@ -92,14 +99,14 @@ class SessionInlineFormSet(forms.BaseInlineFormSet):
             for earlier_form, earlier in checked:
                 if not _overlap(earlier, data):
                     continue
-                room = (data.get("room") or "").strip()
+                room = room_identity(data.get(ROOM_KEY_FIELD))
                 if (
                     room
-                    and room.lower() == (earlier.get("room") or "").strip().lower()
+                    and room == room_identity(earlier.get(ROOM_KEY_FIELD))
                     and ROOM_TIMING_FIELDS & set(form.changed_data)
                     and ROOM_TIMING_FIELDS & set(earlier_form.changed_data)
                 ):
-                    form.add_error("room", room_clash_message(room, _Unsaved(earlier)))
+                    form.add_error(ROOM_KEY_FIELD, room_clash_message(form.instance.room, _Unsaved(earlier)))
                 shared = set(data.get("facilitators") or ()) & set(earlier.get("facilitators") or ())
                 if (
                     shared

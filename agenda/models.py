@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.utils import build_localized_fieldname
 
 from dialogue_event.roles import FACILITATORS
 
@@ -276,6 +277,31 @@ def interpretation_language_choices():
     return Language.choices
 
 
+# A room is known by its name in the site's default language (English), as
+# organisers type it on every session held there; the other languages only
+# change how it reads. The double-booking guards compare this column alone,
+# so the language an organiser works in cannot hide a clash.
+ROOM_KEY_FIELD = build_localized_fieldname("room", settings.MODELTRANSLATION_DEFAULT_LANGUAGE)
+ROOM_FIELDS = [build_localized_fieldname("room", code) for code, _name in settings.LANGUAGES]
+
+
+def room_identity(name):
+    """A room's default-language name as the guards compare it: case and surrounding spaces do not count."""
+    return (name or "").strip().lower()
+
+
+def distinct_room_names(rooms):
+    """The names as read of `rooms`, pairs of (default-language name, name as read), each room once, in order.
+
+    Two sessions in one room may carry different translations of its name; the room is still named once.
+    """
+    names = {}
+    for key, name in rooms:
+        if name:
+            names.setdefault(room_identity(key) or name, name)
+    return list(names.values())
+
+
 class TsTzRange(models.Func):
     """PostgreSQL's tstzrange(starts_at, ends_at), for the room-overlap exclusion constraint."""
 
@@ -324,7 +350,13 @@ class Session(models.Model):
         _("break"), default=False, help_text=_("A meal or a coffee break: shown in the agenda, with no discussion.")
     )
     room = models.CharField(
-        _("room"), max_length=100, blank=True, help_text=_("As written on the door, for example “Main hall”.")
+        _("room"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As written on the door, for example “Main hall”. Sessions whose English room names are the same"
+            " are in the same room."
+        ),
     )
     capacity = models.PositiveIntegerField(
         _("capacity"),
@@ -378,10 +410,10 @@ class Session(models.Model):
                 name="session_room_not_double_booked",
                 expressions=[
                     ("event", RangeOperators.EQUAL),
-                    (Lower("room"), RangeOperators.EQUAL),
+                    (Lower(ROOM_KEY_FIELD), RangeOperators.EQUAL),
                     (TsTzRange("starts_at", "ends_at", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
-                condition=~Q(room=""),
+                condition=~Q(**{ROOM_KEY_FIELD: ""}),
                 violation_error_message=_("Another session uses this room at the same time."),
             ),
         ]
@@ -400,18 +432,28 @@ class Session(models.Model):
         names = dict(interpretation_language_choices())
         return [names.get(code, code) for code in self.interpretation_languages]
 
+    @property
+    def room_key(self):
+        """What tells this session's room from the others, whatever language one reads or types it in."""
+        return room_identity(getattr(self, ROOM_KEY_FIELD))
+
     def room_clashes(self):
         """The other saved sessions of the event in this room at an overlapping time."""
-        if not self.room or self.event_id is None or not (self.starts_at and self.ends_at):
+        if not self.room_key or self.event_id is None or not (self.starts_at and self.ends_at):
             return Session.objects.none()
+        # Named explicitly: modeltranslation rewrites a lookup on `room` to the
+        # active language's column, which may be empty or differ between sessions.
         return (
-            Session.objects.filter(event_id=self.event_id, room__iexact=self.room)
+            Session.objects.filter(event_id=self.event_id, **{f"{ROOM_KEY_FIELD}__iexact": self.room_key})
             .overlapping(self.starts_at, self.ends_at)
             .exclude(pk=self.pk)
         )
 
     def clean(self):
-        self.room = self.room.strip()
+        # Each language's column, not `self.room`: assigning that would copy the
+        # name read through the fallbacks into the active language's column.
+        for field in ROOM_FIELDS:
+            setattr(self, field, (getattr(self, field) or "").strip())
         if not (self.starts_at and self.ends_at):
             return  # The missing field has its own error.
         errors = {}
@@ -429,9 +471,13 @@ class Session(models.Model):
             errors["track"] = _("Choose one of this event's tracks.")
         elif self.track_id is not None and self.is_break:
             errors["track"] = _("A break is for everybody: leave the track empty.")
+        if not self.room_key and any(getattr(self, field) for field in ROOM_FIELDS):
+            errors[ROOM_KEY_FIELD] = _(
+                "Name the room in English too: sessions in the same room are recognised by its English name."
+            )
         clash = self.room_clashes().first()
         if clash is not None:
-            errors["room"] = room_clash_message(self.room, clash)
+            errors[ROOM_KEY_FIELD] = room_clash_message(self.room, clash)
         if errors:
             raise ValidationError(errors)
 

@@ -28,7 +28,7 @@ class TrackTranslationOptions(TranslationOptions):
 
 @register(Session)
 class SessionTranslationOptions(TranslationOptions):
-    fields = ("title", "description")
+    fields = ("title", "description", "room")
 
 
 @register(EventLogo)

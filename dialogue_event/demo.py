@@ -171,12 +171,19 @@ def _at(hour, minute=0):
     return datetime.datetime(2021, 6, 3, hour, minute, tzinfo=BISHKEK)
 
 
+# The rooms, as their doors would name them in each language (the English
+# name is what tells the rooms apart).
+MAIN_HALL = {"room_en": "Main hall", "room_ru": "Большой зал", "room_ky": "Чоң зал"}
+ROOM_A = {"room_en": "Room A", "room_ru": "Зал A", "room_ky": "A залы"}
+ROOM_B = {"room_en": "Room B", "room_ru": "Зал B", "room_ky": "B залы"}
+ROOM_C = {"room_en": "Room C", "room_ru": "Зал C", "room_ky": "C залы"}
+
 # The day's programme: the announcement gives its shape (a dialogue in three
 # tracks that ends in recommendations); the times and rooms are the demo's own,
 # since only the day was announced. "track" is a track's order, None for all.
 OSH_SESSIONS = [
     {
-        "track": None, "starts_at": _at(9), "ends_at": _at(10), "room": "Main hall", "capacity": 60,
+        "track": None, "starts_at": _at(9), "ends_at": _at(10), **MAIN_HALL, "capacity": 60,
         "interpretation_languages": ["ky", "ru", "en"],
         "title_en": "Opening: why women's voices matter for peace",
         "title_ru": "Открытие: почему голос женщин важен для мира",
@@ -186,53 +193,53 @@ OSH_SESSIONS = [
         "description_ky": "БУУ-Аялдар жана Роза Отунбаеванын демилгесинин куттуктоосу, диалогдун максаты жана күндүн тартиби.",
     },
     {
-        "track": 1, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room A", "capacity": 15,
+        "track": 1, "starts_at": _at(10, 15), "ends_at": _at(12, 30), **ROOM_A, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Stories from the evacuation: what women leaders did",
         "title_ru": "Истории эвакуации: что делали женщины-лидеры",
         "title_ky": "Эвакуациянын окуялары: аял лидерлер эмне кылышты",
     },
     {
-        "track": 2, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room B", "capacity": 15,
+        "track": 2, "starts_at": _at(10, 15), "ends_at": _at(12, 30), **ROOM_B, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "How aid reached women, children and displaced families",
         "title_ru": "Как помощь доходила до женщин, детей и перемещённых семей",
         "title_ky": "Жардам аялдарга, балдарга жана көчүрүлгөн үй-бүлөлөргө кантип жетти",
     },
     {
-        "track": 3, "starts_at": _at(10, 15), "ends_at": _at(12, 30), "room": "Room C", "capacity": 15,
+        "track": 3, "starts_at": _at(10, 15), "ends_at": _at(12, 30), **ROOM_C, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Women's voices on the border disputes",
         "title_ru": "Голос женщин о пограничных спорах",
         "title_ky": "Чек ара талаштары боюнча аялдардын үнү",
     },
     {
-        "track": None, "is_break": True, "starts_at": _at(12, 30), "ends_at": _at(13, 30), "room": "",
+        "track": None, "is_break": True, "starts_at": _at(12, 30), "ends_at": _at(13, 30),
         "title_en": "Lunch", "title_ru": "Обед", "title_ky": "Түшкү тамак",
     },
     {
-        "track": 1, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room A", "capacity": 15,
+        "track": 1, "starts_at": _at(13, 30), "ends_at": _at(15), **ROOM_A, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Recommendations on emergency response",
         "title_ru": "Рекомендации по экстренному реагированию",
         "title_ky": "Шашылыш жооп берүү боюнча сунуштар",
     },
     {
-        "track": 2, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room B", "capacity": 15,
+        "track": 2, "starts_at": _at(13, 30), "ends_at": _at(15), **ROOM_B, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Recommendations on humanitarian aid",
         "title_ru": "Рекомендации по гуманитарной помощи",
         "title_ky": "Гуманитардык жардам боюнча сунуштар",
     },
     {
-        "track": 3, "starts_at": _at(13, 30), "ends_at": _at(15), "room": "Room C", "capacity": 15,
+        "track": 3, "starts_at": _at(13, 30), "ends_at": _at(15), **ROOM_C, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Recommendations for the next National Action Plan",
         "title_ru": "Рекомендации для следующего Национального плана действий",
         "title_ky": "Кийинки Улуттук иш-аракеттер планына сунуштар",
     },
     {
-        "track": None, "starts_at": _at(15, 15), "ends_at": _at(16, 45), "room": "Main hall", "capacity": 60,
+        "track": None, "starts_at": _at(15, 15), "ends_at": _at(16, 45), **MAIN_HALL, "capacity": 60,
         "interpretation_languages": ["ky", "ru", "en"],
         "title_en": "Plenary: each track presents its recommendations",
         "title_ru": "Пленарное заседание: каждое направление представляет свои рекомендации",
@@ -242,7 +249,7 @@ OSH_SESSIONS = [
         "description_ky": "Ар бир багыттын баяндамачысы анын сунуштарын тааныштырат; катышуучулар аларды чогуу талкуулап, жактырышат.",
     },
     {
-        "track": None, "starts_at": _at(16, 45), "ends_at": _at(17, 30), "room": "Main hall", "capacity": 60,
+        "track": None, "starts_at": _at(16, 45), "ends_at": _at(17, 30), **MAIN_HALL, "capacity": 60,
         "interpretation_languages": ["ky", "ru", "en"],
         "title_en": "Closing: the next steps for the recommendations",
         "title_ru": "Закрытие: дальнейшие шаги по рекомендациям",

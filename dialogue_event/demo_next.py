@@ -18,7 +18,9 @@ from participants import services
 from participants.models import Channel, Participant, Status
 from participants.validators import normalise_phone
 
-from .demo import BISHKEK, OSH_DEMO_FACILITATOR_TRACK, OSH_DIALOGUE, OSH_TRACKS, _by_english_name
+from .demo import (
+    BISHKEK, MAIN_HALL, OSH_DEMO_FACILITATOR_TRACK, OSH_DIALOGUE, OSH_TRACKS, ROOM_A, ROOM_B, ROOM_C, _by_english_name,
+)  # fmt: skip
 
 NEXT_DIALOGUE_SLUG = "batken-dialogue-next"
 # Far enough ahead for an organiser to try inviting, reminding and the waiting list before it starts.
@@ -70,39 +72,39 @@ NEXT_DIALOGUE = {
 # and end; "track" is a track's order, None for everybody.
 NEXT_SESSIONS = [
     {
-        "track": None, "starts": (9, 0), "ends": (9, 45), "room": "Main hall", "capacity": 60,
+        "track": None, "starts": (9, 0), "ends": (9, 45), **MAIN_HALL, "capacity": 60,
         "interpretation_languages": ["ky", "ru", "en"],
         "title_en": "Opening: what became of the Osh recommendations",
         "title_ru": "Открытие: что стало с рекомендациями из Оша",
         "title_ky": "Ачылыш: Оштогу сунуштар эмне болду",
     },
     {
-        "track": 1, "starts": (10, 0), "ends": (12, 30), "room": "Room A", "capacity": 15,
+        "track": 1, "starts": (10, 0), "ends": (12, 30), **ROOM_A, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Emergency response: what is ready for the next crisis",
         "title_ru": "Экстренное реагирование: что готово к следующему кризису",
         "title_ky": "Шашылыш жооп берүү: кийинки кризиске эмне даяр",
     },
     {
-        "track": 2, "starts": (10, 0), "ends": (12, 30), "room": "Room B", "capacity": 15,
+        "track": 2, "starts": (10, 0), "ends": (12, 30), **ROOM_B, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "Humanitarian aid: who decides what reaches women",
         "title_ru": "Гуманитарная помощь: кто решает, что доходит до женщин",
         "title_ky": "Гуманитардык жардам: аялдарга эмне жетерин ким чечет",
     },
     {
-        "track": 3, "starts": (10, 0), "ends": (12, 30), "room": "Room C", "capacity": 15,
+        "track": 3, "starts": (10, 0), "ends": (12, 30), **ROOM_C, "capacity": 15,
         "interpretation_languages": ["ky", "ru"],
         "title_en": "The border: women in local peace committees",
         "title_ru": "Граница: женщины в местных комитетах мира",
         "title_ky": "Чек ара: жергиликтүү тынчтык комитеттериндеги аялдар",
     },
     {
-        "track": None, "is_break": True, "starts": (12, 30), "ends": (13, 30), "room": "",
+        "track": None, "is_break": True, "starts": (12, 30), "ends": (13, 30),
         "title_en": "Lunch", "title_ru": "Обед", "title_ky": "Түшкү тамак",
     },
     {
-        "track": None, "starts": (13, 30), "ends": (15, 30), "room": "Main hall", "capacity": 60,
+        "track": None, "starts": (13, 30), "ends": (15, 30), **MAIN_HALL, "capacity": 60,
         "interpretation_languages": ["ky", "ru", "en"],
         "title_en": "Plenary: recommendations for the next National Action Plan, and closing",
         "title_ru": "Пленарное заседание: рекомендации для следующего Национального плана действий и закрытие",

@@ -13,7 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from agenda.models import Session
+from agenda.models import ROOM_KEY_FIELD, Session, distinct_room_names
 
 from . import privacy
 from .folding import fold
@@ -66,13 +66,16 @@ def search(event, text):
 
 
 def rooms_by_track(event):
-    """Where each track meets ({track id: "Room 1, Room 2"}); None's rooms are the plenary's."""
+    """Where each track meets ({track id: "Room 1, Room 2"}), named in the active language; None's rooms are
+    the plenary's."""
     rooms = {}
-    sessions = Session.objects.filter(event=event, is_break=False).exclude(room="").order_by("starts_at")
-    for track_id, room in sessions.values_list("track_id", "room"):
-        if room not in rooms.setdefault(track_id, []):
-            rooms[track_id].append(room)
-    return {track_id: ", ".join(names) for track_id, names in rooms.items()}
+    # No filter on `room`: modeltranslation would rewrite it to the active
+    # language's column and drop rooms named only in another. Reading `room`
+    # falls back to another language.
+    sessions = Session.objects.filter(event=event, is_break=False).order_by("starts_at")
+    for track_id, name, key in sessions.values_list("track_id", "room", ROOM_KEY_FIELD):
+        rooms.setdefault(track_id, []).append((key, name))
+    return {track_id: ", ".join(distinct_room_names(pairs)) for track_id, pairs in rooms.items()}
 
 
 def entry(person, rooms):

@@ -139,7 +139,7 @@ def test_admin_warns_of_a_facilitator_clash_and_saves_once_a_co_facilitator_cove
     add_session(
         data, event, 1,
         title_en="Stories from the evacuation", starts_at=event.starts_at, ends_at=event.starts_at + HOUR,
-        room="Room A", facilitators=[str(facilitator.pk)],
+        room_en="Room A", facilitators=[str(facilitator.pk)],
     )  # fmt: skip
 
     warned = organiser_client.post(change_url(event), data)
@@ -161,7 +161,7 @@ def test_admin_refuses_a_room_clash_with_a_message(organiser_client):
     data = page_form(organiser_client.get(change_url(event)))
     add_session(
         data, event, 1,
-        title_en="Press briefing", starts_at=event.starts_at, ends_at=event.starts_at + HOUR, room="Main hall",
+        title_en="Press briefing", starts_at=event.starts_at, ends_at=event.starts_at + HOUR, room_en="Main hall",
     )  # fmt: skip
 
     response = organiser_client.post(change_url(event), data)
@@ -176,7 +176,7 @@ def test_admin_refuses_a_session_outside_the_event(organiser_client):
     data = page_form(organiser_client.get(change_url(event)))
     add_session(
         data, event, 0,
-        title_en="Evening reception", starts_at=event.ends_at, ends_at=event.ends_at + HOUR, room="Terrace",
+        title_en="Evening reception", starts_at=event.ends_at, ends_at=event.ends_at + HOUR, room_en="Terrace",
     )  # fmt: skip
 
     response = organiser_client.post(change_url(event), data)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from agenda.services import timetable
-from dialogue_event.demo import OSH_SESSIONS, OSH_TRACKS, load_demo
+from dialogue_event.demo import MAIN_HALL, OSH_SESSIONS, OSH_TRACKS, ROOM_A, load_demo
 
 from .factories import EventFactory, FacilitatorFactory, SessionFactory, TrackFactory
 
@@ -35,6 +35,8 @@ def test_osh_timetable_reads_in_each_language(client, language):
         assert escape(session[f"title_{language}"]) in page
     for track in OSH_TRACKS:
         assert escape(track[f"title_{language}"]) in page
+    for room in (MAIN_HALL, ROOM_A):
+        assert escape(room[f"room_{language}"]) in page
 
 
 def test_osh_timetable_puts_the_tracks_side_by_side_between_plenaries(client):

@@ -103,6 +103,25 @@ def test_track_sheets_list_the_tracks_people_for_the_day(organiser_client, dialo
     assert "Aibek Youth" in youth and len(_rows(youth)) == 1 + WALK_IN_ROWS
 
 
+def test_a_track_sheet_names_its_room_once_in_the_organisers_language(organiser_client):
+    event = EventFactory(title="Osh dialogue")
+    track = TrackFactory(event=event, title="Peace")
+    SessionFactory(event=event, track=track, room_en="Room A", room_ky="A залы")
+    # The same room, typed again without its Kyrgyz name for the afternoon.
+    SessionFactory(event=event, track=track, room_en="room a", starts_at=event.starts_at + datetime.timedelta(hours=3))
+    ParticipantFactory(event=event, status=Status.REGISTERED, track=track)
+
+    (page,) = _pages(
+        organiser_client.post(
+            CHANGELIST_URL,
+            {"action": "attendance_sheets_per_track", "_selected_action": [event.pk]},
+            HTTP_ACCEPT_LANGUAGE="ky",
+        )
+    )
+
+    assert page.count("A залы") == 1 and "room a" not in page.lower()
+
+
 def test_checked_in_list_has_exactly_the_people_checked_in(organiser_client, organiser, dialogue):
     event, people = dialogue
     for key in ("gulnara", "at_risk"):

@@ -63,7 +63,7 @@ def test_two_sessions_in_one_room_at_once_are_rejected_naming_the_other():
     )
     with pytest.raises(ValidationError) as error:
         clash.full_clean()
-    (message,) = error.value.message_dict["room"]
+    (message,) = error.value.message_dict["room_en"]
     assert "main hall is already taken at this time by “Opening”" in message
 
 
@@ -123,7 +123,7 @@ def form_data(event, **overrides):
         "title": "Drafting recommendations",
         "starts_at": local(event.starts_at),
         "ends_at": local(event.starts_at + HOUR),
-        "room": "Room B",
+        "room_en": "Room B",
         "interpretation_languages": ["ky", "ru"],
     }
     return {**data, **overrides}
@@ -223,7 +223,7 @@ SessionFormSet = inlineformset_factory(
     Session,
     form=SessionForm,
     formset=SessionInlineFormSet,
-    fields=["title", "starts_at", "ends_at", "room", "facilitators"],
+    fields=["title", "starts_at", "ends_at", "room_en", "room_ru", "room_ky", "facilitators"],
     extra=2,
 )
 
@@ -242,14 +242,14 @@ def test_two_new_sessions_in_one_room_at_once_are_rejected_together():
         "title": "A",
         "starts_at": local(event.starts_at),
         "ends_at": local(event.starts_at + HOUR),
-        "room": "Room A",
+        "room_en": "Room A",
     }
 
     formset = SessionFormSet(formset_data([row, {**row, "title": "B"}]), instance=event)
 
     assert not formset.is_valid()
     assert formset.errors[0] == {}
-    assert formset.errors[1]["room"][0].startswith("Room A is already taken at this time by “A”")
+    assert formset.errors[1]["room_en"][0].startswith("Room A is already taken at this time by “A”")
     assert not Session.objects.exists()
 
 
@@ -262,7 +262,7 @@ def test_two_new_sessions_with_one_facilitator_need_the_co_facilitator_tick():
         "ends_at": local(event.starts_at + HOUR),
         "facilitators": [facilitator.pk],
     }
-    rows = [{**row, "room": "Room A"}, {**row, "title": "B", "room": "Room B"}]
+    rows = [{**row, "room_en": "Room A"}, {**row, "title": "B", "room_en": "Room B"}]
 
     refused = SessionFormSet(formset_data(rows), instance=event)
     rows[1]["co_facilitator_covers"] = "on"

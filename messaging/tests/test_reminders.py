@@ -81,6 +81,24 @@ def test_day_before_reminder_carries_the_place_the_track_and_a_calendar_of_the_p
     assert Message.objects.get().status == MessageStatus.SENT
 
 
+def test_a_russian_speakers_calendar_names_the_room_in_russian(event_in_ten_days, smtp_inbox):
+    SessionFactory(event=event_in_ten_days, title_en="Opening", room_en="Main hall", room_ru="Большой зал")
+    ParticipantFactory(
+        event=event_in_ten_days, status=Status.REGISTERED, preferred_language="ru",
+        registered_at=timezone.now() - datetime.timedelta(days=30),
+    )  # fmt: skip
+    Reminder.objects.filter(event=event_in_ten_days, days_before=7).delete()
+
+    services.send_due_reminders(now=event_in_ten_days.starts_at - datetime.timedelta(hours=20))
+    send_messages([Message.objects.get().pk])
+
+    attachment = next(
+        part for part in smtp_inbox.messages[0].iter_attachments() if part.get_content_type() == "text/calendar"
+    )
+    (entry,) = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert str(entry["LOCATION"]).startswith("Большой зал, ")
+
+
 def test_event_admin_shows_how_its_messages_are_going(admin_client, event_in_ten_days):
     participant = ParticipantFactory(event=event_in_ten_days)
     services.queue_message(participant, MessageKind.INVITATION)

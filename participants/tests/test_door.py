@@ -102,6 +102,22 @@ def test_the_door_list_says_track_room_needs_and_no_photos_no_quotes(door_client
     assert entry["name"] == person.full_name  # the door must find her, at risk or not
 
 
+def test_the_door_list_names_rooms_in_the_door_staffs_language_each_room_once(door_client, event):
+    track = TrackFactory(event=event, title_en="Border areas")
+    SessionFactory(event=event, track=track, room_en="Room C", room_ru="Зал C", room_ky="C залы")
+    # The same room, typed again without its Kyrgyz name for the afternoon.
+    SessionFactory(event=event, track=track, room_en="room c", starts_at=event.starts_at + datetime.timedelta(hours=3))
+    SessionFactory(event=event, track=None, room_en="Main hall", room_ru="Большой зал")
+    registered(event, full_name="Asel Track", track=track)
+    registered(event, full_name="Aida Plenary", track=None)
+
+    people = door_client.get(url("people", event, "ky")).json()["people"]
+
+    assert sorted((person["name"], person["room"]) for person in people) == [
+        ("Aida Plenary", "Большой зал"), ("Asel Track", "C залы")
+    ]
+
+
 def test_the_list_sends_only_what_changed_and_who_left_it(door_client, event):
     staying, leaving = registered(event), registered(event)
     first = door_client.get(url("people", event)).json()
