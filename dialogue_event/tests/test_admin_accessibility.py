@@ -14,10 +14,11 @@ from playwright.sync_api import expect
 from agenda.tests.factories import EventFactory, SessionFactory, TrackFactory
 from conftest import axe_findings
 from messaging.models import Message, MessageKind
-from participants.models import BulkSend, BulkSendKind, Status
-from participants.tests.factories import CategoryFactory, DistrictFactory, ParticipantFactory
+from participants.models import BulkSend, BulkSendKind, District, Status
+from participants.tests.factories import CategoryFactory, ParticipantFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+# The districts and towns the database comes with are those the example list names: kept for each test.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.browser]
 
 LAPTOP = {"width": 1366, "height": 768}
 EXAMPLE_INVITEE_LIST = Path(settings.BASE_DIR) / "docs" / "invitees-example.xlsx"
@@ -57,7 +58,7 @@ def osh_dialogue(organiser):
         )  # fmt: skip
     assert event.reminders.count() == 2  # every new event's: a week and a day before
     category = CategoryFactory(event=event, name="Women activists", name_ru="Женщины-активистки")
-    district = DistrictFactory(name="Batken district", name_ru="Баткенский район")
+    district = District.objects.get(name_en="Batken district")
     people = [
         ParticipantFactory(event=event, category=category, district=district, track=tracks[number % 3], status=status)
         for number, status in enumerate([*Status] * 2)
@@ -85,13 +86,20 @@ def open_every_fold(page):
     page.evaluate("() => document.querySelectorAll('details').forEach(details => { details.open = true; })")
 
 
-def preview_import(page, live_server, event):
+def preview_import(page, live_server, event, upload=EXAMPLE_INVITEE_LIST, file_format="xlsx"):
     page.goto(f"{live_server.url}/admin/participants/participant/import/")
     page.select_option("[name=event]", str(event.pk))
-    page.set_input_files("[name=import_file]", str(EXAMPLE_INVITEE_LIST))
-    page.select_option("[name=format]", label="xlsx")
+    page.set_input_files("[name=import_file]", str(upload))
+    page.select_option("[name=format]", label=file_format)
     page.locator("#content form [type=submit]").click()
     expect(page.locator("table.import-preview tbody tr").first).to_be_visible()
+
+
+def fits_the_screen(page):
+    table = page.locator("table.import-preview").bounding_box()
+    return page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"] and (
+        table["x"] + table["width"] <= LAPTOP["width"]
+    )
 
 
 def test_no_serious_accessibility_finding_on_the_organisers_admin_pages(live_server, organiser_page, osh_dialogue):
@@ -182,14 +190,26 @@ def test_a_new_event_has_nothing_folded(live_server, organiser_page):
     expect(organiser_page.locator("[name=host_organisation_en]")).to_be_visible()
 
 
-def test_the_import_preview_fits_a_laptop_screen(live_server, organiser_page, osh_dialogue):
+def test_the_import_preview_and_its_rows_to_correct_fit_a_laptop_screen(
+    live_server, organiser_page, osh_dialogue, tmp_path
+):
     page = organiser_page
     preview_import(page, live_server, osh_dialogue["event"])
-
     expect(page.locator("table.import-preview tbody tr")).to_have_count(30)
-    assert page.evaluate("document.documentElement.scrollWidth") <= LAPTOP["width"]
-    table = page.locator("table.import-preview").bounding_box()
-    assert table["x"] + table["width"] <= LAPTOP["width"]
+    assert fits_the_screen(page), "the preview is wider than the screen"
+
+    # A file of every column, with a row to correct.
+    with_problems = tmp_path / "invitees.csv"
+    with_problems.write_text(
+        "Full name,Badge name,Email,Phone,Gender,Age band,Category,Organisation,Position,District,Village,Notes\n"
+        "Токтосунова-Абдыкадырова Айгүлкан Жумабековна,Айгүлкан,aigulkan.toktosunova@women-leaders-association.kg,"
+        "0555 12,Woman,30-44,Women activist,Общественное объединение «Ассоциация женщин-лидеров приграничья»,"
+        "Координатор,Лейлекский район,Кара-Бак,Звонить после обеда\n",
+        encoding="utf-8",
+    )
+    preview_import(page, live_server, osh_dialogue["event"], with_problems, "csv")
+    expect(page.locator(".row-problems")).to_contain_text("Phone")
+    assert fits_the_screen(page), "the rows to correct are wider than the screen"
 
 
 def test_a_send_under_way_shows_its_progress_without_reloading_the_page(live_server, organiser_page, osh_dialogue):

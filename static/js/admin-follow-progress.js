@@ -14,6 +14,7 @@
         if (!fresh || !shown) return;
         shown.replaceChildren(...fresh.childNodes);
         if (fresh.hasAttribute("data-follow")) window.setTimeout(follow, EVERY);
+        else shown.removeAttribute("data-follow");
       })
       // Offline for a moment, or the server busy: try again later rather than stop for good.
       .catch(() => window.setTimeout(follow, EVERY * 5));
