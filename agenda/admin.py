@@ -38,6 +38,7 @@ class DonorReportForm(forms.Form):
 
 class TrackInline(TranslationStackedInline):
     model = Track
+    template = "admin/agenda/event/stacked_folded.html"
     extra = 0
     fields = ("order", "title", "description", "colour", "capacity")
 
@@ -61,6 +62,7 @@ class SessionInline(NamedDateTimesMixin, TranslationStackedInline):
     model = Session
     form = SessionForm
     formset = SessionInlineFormSet
+    template = "admin/agenda/event/stacked_folded.html"
     extra = 0
     ordering = ("starts_at", "track__order")
     fields = (
@@ -92,10 +94,12 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
     inlines = [TrackInline, EventLogoInline, SessionInline, ReminderInline]
+    # In the order an organiser fills them in; the event's own page (templates/admin/agenda/event/change_form.html)
+    # lists them, and the inlines, at its top.
     fieldsets = (
         (None, {"fields": ("title", "slug", "theme", "is_published")}),
-        (_("About the dialogue"), {"fields": ("purpose", "audience", "expected_results")}),
         (_("Date and place"), {"fields": ("starts_at", "ends_at", "city", "venue", "address")}),
+        (_("About the dialogue"), {"fields": ("purpose", "audience", "expected_results")}),
         (
             _("Organisers and funding"),
             {
@@ -116,7 +120,21 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
         (_("Messages"), {"fields": ("message_counts",)}),
         (_("Participation"), {"fields": ("door_page", "participation_report")}),
     )
+    # Written once when the event is created and seldom read again: folded on an existing event's page (a
+    # <details>, which Django opens by itself when a field in it has an error).
+    FOLDED_WHEN_SAVED = (_("About the dialogue"), _("Organisers and funding"))
     readonly_fields = ("message_counts", "door_page", "participation_report")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "classes": [*options.get("classes", ()), "collapse"]})
+            if name in self.FOLDED_WHEN_SAVED
+            else (name, options)
+            for name, options in fieldsets
+        ]
     actions = ["attendance_sheets_per_session", "attendance_sheets_per_track", "checked_in_list", "download_donor_report"]
 
     # Lists of people to print or take away: organisers only.

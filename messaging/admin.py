@@ -6,13 +6,13 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname
 
-from dialogue_event.admin import RowCheckboxesMixin, StatusCountsMixin
+from dialogue_event.admin import NamedBoxesTabularInline, RowCheckboxesMixin, StatusCountsMixin
 
 from . import services
 from .models import Announcement, Channel, Message, MessageStatus, Reminder
 
 
-class ReminderInline(admin.TabularInline):
+class ReminderInline(NamedBoxesTabularInline):
     """The event's reminders, edited on the event."""
 
     model = Reminder

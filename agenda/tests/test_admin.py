@@ -116,6 +116,34 @@ def test_event_page_names_each_date_and_time_box_for_screen_readers(organiser_cl
     assert name_of("id_sessions-0-ends_at_0") == "Ends at, date"
 
 
+def test_event_page_names_each_reminder_box_for_screen_readers(organiser_client):
+    event = EventFactory()  # with its reminders of a week and a day before
+
+    page = organiser_client.get(change_url(event)).content.decode()
+
+    # The reminders' table heads its columns but labels no box (axe-core: unlabelled fields, critical).
+    for box in ("reminders-0-days_before", "reminders-0-DELETE", "reminders-1-days_before", "reminders-1-DELETE"):
+        assert re.search(rf'<input [^>]*name="{box}"[^>]*aria-label="[^"]+"', page), f"{box} has no name"
+
+
+def test_saved_event_folds_what_is_written_once_and_each_saved_session(organiser_client):
+    event = EventFactory()
+    SessionFactory(event=event, title="Opening")
+
+    saved = organiser_client.get(change_url(event)).content.decode()
+    new = organiser_client.get("/admin/agenda/event/add/").content.decode()
+
+    folded = re.findall(r"<details><summary>\s*<h2[^>]*>([^<]+)</h2>", saved)
+    assert folded == ["About the dialogue", "Organisers and funding"]
+    summaries = re.findall(r'<details class="inline-fold">\s*<summary><h3>(.*?)</h3></summary>', saved)
+    assert len(summaries) == 1 and "Session:" in summaries[0] and "Opening" in summaries[0]
+    # A new event's fields are all in view: nothing is written yet.
+    assert "<details" not in new
+    # The page's parts listed at its top, each a link to its heading.
+    for target in ("fieldset-0-1-heading", "tracks-heading", "sessions-heading", "reminders-heading"):
+        assert f'href="#{target}"' in saved and f'id="{target}"' in saved
+
+
 def test_admin_offers_only_facilitators_and_this_events_tracks(organiser_client):
     event = EventFactory()
     track = TrackFactory(event=event, title="Humanitarian aid")
