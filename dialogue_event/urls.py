@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # The SMS gateway's reports: no language, no session.
+    path("", include("messaging.urls")),
 ]
 
 # Public pages carry their language in the address (/ru/events/...), so a link

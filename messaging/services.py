@@ -21,10 +21,14 @@ back to the workers.
 
 import contextlib
 import datetime
+import hashlib
+import hmac
+import json
 import smtplib
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import (
     IntegrityError,
@@ -40,11 +44,12 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.services import calendar
 from participants.models import Channel as Preferred
-from participants.models import Status
+from participants.models import ConsentKind, ConsentMethod, Participant, Status
 from participants.selectors import sms_stopped
+from participants.validators import normalise_phone
 
 from . import sms
-from .models import Audience, Channel, Message, MessageKind, MessageStatus, Reminder
+from .models import Audience, Channel, GatewayReport, Message, MessageKind, MessageStatus, Reminder
 from .sms.base import GatewayUnavailable, SmsError
 
 SUBJECTS = {
@@ -567,3 +572,98 @@ def send_announcement(announcement):
         extra_context={"announcement": announcement},
     )
     return len(messages)
+
+
+# How far a report's X-Timestamp may be from our clock: the gateway app's own advice against replays.
+REPORT_WINDOW = datetime.timedelta(minutes=5)
+
+
+class ReportRefused(Exception):
+    """A gateway report that changes nothing: `status` is the HTTP answer (4xx), the message says why."""
+
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status = status
+
+
+def receive_report(body, timestamp, signature, *, now=None):
+    """Apply one report of the SMS gateway, once: delivered, failed, or a reply (see stop_sms_by_reply).
+
+    The gateway signs each report: X-Signature is the hex HMAC-SHA256, with
+    SMS_WEBHOOK_SIGNING_KEY, of the raw body followed by X-Timestamp (Unix
+    seconds), https://docs.sms-gate.app/features/webhooks/#payload-signing.
+    A report outside REPORT_WINDOW, or whose id was applied before, is a replay.
+    A report about a message we do not know (yet: the gateway's answer may be
+    written a moment after its report) is refused, and the gateway tries again.
+    """
+    key = settings.SMS_WEBHOOK_SIGNING_KEY
+    expected = hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+    if not key or not hmac.compare_digest(expected, signature):
+        raise ReportRefused(403, "wrong signature")
+    try:
+        sent_at = datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
+        report = json.loads(body)
+        event, report_id, payload = report["event"], str(report["id"]), report.get("payload") or {}
+    except (ValueError, TypeError, KeyError, OverflowError):
+        raise ReportRefused(400, "not a report") from None
+    if abs((now or timezone.now()) - sent_at) > REPORT_WINDOW:
+        raise ReportRefused(400, "too old or too far ahead: a replay?")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                GatewayReport.objects.create(report_id=report_id[:100], event=event[:30])
+        except IntegrityError:
+            raise ReportRefused(409, "this report was applied before") from None
+        if event in ("sms:delivered", "sms:failed"):
+            _apply_delivery_report(event, payload)
+        elif event == "sms:received":
+            stop_sms_by_reply(payload.get("phoneNumber", ""), payload.get("message", ""))
+
+
+def _apply_delivery_report(event, payload):
+    message = (
+        Message.objects.select_for_update()
+        .filter(channel=Channel.SMS, gateway_id=str(payload.get("messageId", "")))
+        .exclude(gateway_id="")
+        .first()
+    )
+    if message is None:
+        raise ReportRefused(404, "no such message")
+    # Only a message sent can be delivered or fail; a report after a final one changes nothing.
+    if message.status != MessageStatus.SENT:
+        return
+    if event == "sms:delivered":
+        message.status, message.delivered_at = MessageStatus.DELIVERED, timezone.now()
+    else:
+        message.status = MessageStatus.FAILED
+        message.last_error = f"sms:failed: {payload.get('reason') or '?'}"[:2000]
+    message.save(update_fields=["status", "delivered_at", "last_error", "updated_at"])
+
+
+# A reply that stops SMS: English, Russian and Kyrgyz, as people write them.
+STOP_WORDS = {"STOP", "СТОП", "ТОКТОТ", "ТОКТОТУУ", "ТОКТОТУҢУЗ", "ОТПИСАТЬСЯ"}
+
+
+def stop_sms_by_reply(phone, text):
+    """Her reply "STOP" turns SMS off for whoever has that number: recorded as her answer, like a consent.
+
+    Her SMS not sent yet wait for an organiser instead, as her next messages
+    will (channels_for). Returns how many people it was for.
+    """
+    from participants.services import record_consents
+
+    if text.strip().strip(".!").upper() not in STOP_WORDS:
+        return 0
+    try:
+        number = normalise_phone(phone)
+    except ValidationError:
+        return 0
+    people = list(Participant.objects.filter(phone=number, erased_at__isnull=True))
+    for participant in people:
+        record_consents(
+            participant, {ConsentKind.SMS: False}, language=participant.site_language, method=ConsentMethod.SMS_REPLY
+        )
+    Message.objects.filter(participant__in=people, channel=Channel.SMS, status=MessageStatus.QUEUED).update(
+        channel=Channel.BY_HAND, updated_at=timezone.now()
+    )
+    return len(people)
