@@ -37,7 +37,7 @@ class MessageInline(admin.TabularInline):
 class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     status_choices = MessageStatus
     # When, to whom, what and how it went, all in view on a 1,366 px laptop; the event is the first filter.
-    list_display = ("created_at", "participant", "kind", "channel", "status", "attempts")
+    list_display = ("created_at", "participant", "kind", "channel", "status", "attempts", "pass_on")
     list_filter = ("event", "kind", "status", "channel")
     search_fields = ("participant__full_name", "to_address", "subject")
     list_select_related = ("participant",)
@@ -66,6 +66,13 @@ class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     def text_to_pass_on(self, message):
         # Ready to paste into WhatsApp or an SMS, with the personal link in it.
         return render_to_string("admin/messaging/message/text_to_copy.html", {"text": message.body_text})
+
+    @admin.display(description=_("pass on"))
+    def pass_on(self, message):
+        """In the by-hand list: WhatsApp opened on her number with the short text, in one tap, or the text to copy."""
+        if message.channel != Channel.BY_HAND or message.status != MessageStatus.QUEUED:
+            return ""
+        return render_to_string("admin/messaging/message/pass_on.html", {"message": message})
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -201,6 +202,16 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.participant}"
+
+    @property
+    def short_text(self):
+        """What an SMS or a WhatsApp message says (rows written before SMS have only the long text)."""
+        return self.body_sms or self.body_text
+
+    @property
+    def whatsapp_url(self):
+        """A link that opens WhatsApp on her number with the short text ready to send."""
+        return f"https://wa.me/{self.to_address.lstrip('+')}?{urlencode({'text': self.short_text})}"
 
 
 class GatewayReport(models.Model):

@@ -3,6 +3,7 @@
 import re
 import time
 from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
@@ -10,11 +11,11 @@ from django.utils import timezone
 
 from agenda.tests.factories import EventFactory
 from messaging import services
-from messaging.models import Channel, Message, MessageKind, MessageStatus
+from messaging.models import Announcement, Channel, Message, MessageKind, MessageStatus
 from messaging.sms import count_parts
 from participants import services as participant_services
 from participants.models import Channel as Preferred
-from participants.models import ConsentKind, ConsentMethod, Participant
+from participants.models import ConsentKind, ConsentMethod, Participant, Status
 from participants.tests.factories import ParticipantFactory
 from participants.tests.test_views import form_data, register_url
 
@@ -186,3 +187,57 @@ def test_phone_only_woman_registers_in_kyrgyz_and_her_sms_link_opens_her_page(
     assert page.status_code == 200 and "Айгүл Өмүрбекова" in page.content.decode()
     message = Message.objects.get()
     assert (message.channel, message.status, message.sms_parts) == (Channel.SMS, MessageStatus.SENT, count_parts(sms["text"]))
+
+
+def test_organiser_opens_whatsapp_with_the_short_text_in_one_tap_from_the_by_hand_list(organiser_client):
+    participant = ParticipantFactory(
+        full_name="Канышай Орозбаева", email="", phone="+996555101203", preferred_channel=Preferred.WHATSAPP
+    )
+    message = services.queue_message(participant, MessageKind.INVITATION)
+
+    page = organiser_client.get("/admin/messaging/message/?channel__exact=by_hand&status__exact=queued")
+
+    html = page.content.decode()
+    link = re.search(r'<a href="(https://wa\.me/[^"]+)" target="_blank"[^>]*aria-label="([^"]+)"', html)
+    assert link and "Канышай Орозбаева" in link.group(2)
+    url = link.group(1).replace("&amp;", "&")
+    assert url.startswith("https://wa.me/996555101203?text=")
+    assert parse_qs(urlsplit(url).query)["text"] == [message.body_sms]
+    assert f"/p/{participant.access_token}/" in message.body_sms
+    # The short text is there to copy for an SMS from her own phone, and marking it delivered stays.
+    assert "data-copy-button" in html and "mark_delivered_by_hand" in html
+
+
+def test_event_page_counts_per_channel_what_was_sent_delivered_and_failed_and_the_sms_parts(
+    sms_gateway, organiser_client, client
+):
+    event = EventFactory()
+    delivered, failed = sms_person(event, phone="+996555000001"), sms_person(event, phone="+996555000002")
+    sms_gateway.refused_numbers.add(failed.phone)
+    emailed = ParticipantFactory(event=event)
+    messages = services.queue_messages([delivered, failed, emailed], MessageKind.INVITATION)
+    services.deliver(messages[0].pk)
+    services.deliver(messages[1].pk)
+    Message.objects.filter(pk=messages[0].pk).update(status=MessageStatus.DELIVERED)
+
+    page = organiser_client.get(f"/admin/agenda/event/{event.pk}/change/").content.decode()
+
+    assert "SMS</a>: 1 sent, 1 delivered, 1 failed" in page
+    assert "Email</a>: 0 sent, 0 delivered, 0 failed" in page
+    assert f"{messages[0].sms_parts} SMS part" in page
+
+
+def test_organisers_message_to_a_group_goes_by_each_persons_channel(sms_gateway, organiser):
+    event = EventFactory()
+    by_sms = sms_person(event, status=Status.REGISTERED)
+    by_email = ParticipantFactory(event=event, status=Status.REGISTERED)
+    announcement = Announcement.objects.create(
+        event=event, subject="Автобус", text="Автобус из Баткена отправится в 6:00.", created_by=organiser
+    )
+
+    services.send_announcement(announcement)
+
+    channels = dict(Message.objects.values_list("participant", "channel"))
+    assert channels == {by_sms.pk: Channel.SMS, by_email.pk: Channel.EMAIL}
+    sms_row = Message.objects.get(participant=by_sms)
+    assert sms_row.body_sms.startswith("Автобус: Автобус из Баткена") and sms_row.sms_parts <= 2
