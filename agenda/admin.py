@@ -197,7 +197,7 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
                     changelist, event.pk, channel.value, channel.label,
                     gettext("%(sent)d sent, %(delivered)d delivered, %(failed)d failed")
                     % {
-                        "sent": per_channel[channel][MessageStatus.SENT] + per_channel[channel][MessageStatus.DELIVERED],
+                        "sent": sum(per_channel[channel][status] for status in MessageStatus.gone_out()),
                         "delivered": per_channel[channel][MessageStatus.DELIVERED],
                         "failed": per_channel[channel][MessageStatus.FAILED],
                     },

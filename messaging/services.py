@@ -134,9 +134,7 @@ def channels_for(participants):
     hand: WhatsApp, Telegram or a call as she prefers (no gateway does those),
     or SMS she stopped, which an organiser may still pass on another way.
     """
-    wants_sms = [
-        participant.pk for participant in participants if participant.preferred_channel == Preferred.SMS and participant.phone
-    ]
+    wants_sms = [person.pk for person in participants if person.preferred_channel == Preferred.SMS and person.phone]
     stopped = sms_stopped(wants_sms) if wants_sms else set()
     channels = {}
     for participant in participants:

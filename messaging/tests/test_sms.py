@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 # As long as the Osh dialogue's own title, in each language.
 LONG_TITLES = {
     "title_en": "Women's leadership in conflict response, humanitarian aid and conflict resolution in the border areas",
-    "title_ru": "Лидерство женщин в реагировании на конфликты, гуманитарной помощи и разрешении конфликтов в приграничье",
+    "title_ru": "Лидерство женщин в реагировании на конфликты, гуманитарной помощи и разрешении конфликтов "
+    "в приграничье",
     "title_ky": "Чек ара аймактарындагы кагылышууларга жооп берүүдө, гуманитардык жардамда жана чыр-чатактарды "
     "чечүүдө аялдардын лидерлиги",
 }
@@ -186,7 +187,8 @@ def test_phone_only_woman_registers_in_kyrgyz_and_her_sms_link_opens_her_page(
     page = Client().get(link.removeprefix(settings.SITE_URL), follow=True)
     assert page.status_code == 200 and "Айгүл Өмүрбекова" in page.content.decode()
     message = Message.objects.get()
-    assert (message.channel, message.status, message.sms_parts) == (Channel.SMS, MessageStatus.SENT, count_parts(sms["text"]))
+    assert (message.channel, message.status) == (Channel.SMS, MessageStatus.SENT)
+    assert message.sms_parts == count_parts(sms["text"])
 
 
 def test_organiser_opens_whatsapp_with_the_short_text_in_one_tap_from_the_by_hand_list(organiser_client):
