@@ -46,8 +46,8 @@ class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     actions = ["send_again", "cancel", "mark_delivered_by_hand"]
     fields = (
         "event", "participant", "kind", "channel", "to_address", "language", "status", "attempts", "last_error",
-        "created_at", "sent_at", "delivered_at", "delivered_by", "gateway_id", "sms_parts", "subject",
-        "text_to_pass_on",
+        "created_at", "sent_at", "delivered_at", "delivered_by", "gateway_id", "subject", "text_to_pass_on",
+        "body_sms", "sms_parts",
     )  # fmt: skip
     readonly_fields = fields
     change_list_template = "admin/messaging/message/change_list.html"
