@@ -127,6 +127,16 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
     search_fields = ("subject",)
     fields = ("event", "audience", "track", "subject", "text")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Said before sending: what of it reaches those who get SMS (templates/messaging/sms/announcement.txt).
+        if db_field.name.startswith("subject") and field is not None:
+            field.help_text = _(
+                "Those who get SMS receive the subject and the start of the text, 64 characters in all, with their "
+                "personal link: two SMS parts at most."
+            )
+        return field
+
     def get_readonly_fields(self, request, obj=None):
         # Once sent, the message is what people received: it is not edited afterwards.
         # The texts are shown in each language, as modeltranslation names their fields.

@@ -243,3 +243,9 @@ def test_organisers_message_to_a_group_goes_by_each_persons_channel(sms_gateway,
     assert channels == {by_sms.pk: Channel.SMS, by_email.pk: Channel.EMAIL}
     sms_row = Message.objects.get(participant=by_sms)
     assert sms_row.body_sms.startswith("Автобус: Автобус из Баткена") and sms_row.sms_parts <= 2
+
+
+def test_organiser_is_told_before_sending_what_of_her_message_an_sms_carries(organiser_client):
+    page = organiser_client.get("/admin/messaging/announcement/add/").content.decode()
+
+    assert "the start of the text, 64 characters in all" in page
