@@ -134,7 +134,7 @@ def channels_for(participants):
     hand: WhatsApp, Telegram or a call as she prefers (no gateway does those),
     or SMS she stopped, which an organiser may still pass on another way.
     """
-    wants_sms = [person.pk for person in participants if person.preferred_channel == Preferred.SMS and person.phone]
+    wants_sms = {person.pk for person in participants if person.preferred_channel == Preferred.SMS and person.phone}
     stopped = sms_stopped(wants_sms) if wants_sms else set()
     channels = {}
     for participant in participants:
@@ -596,7 +596,7 @@ def receive_report(body, timestamp, signature, *, now=None):
     """
     key = settings.SMS_WEBHOOK_SIGNING_KEY
     expected = hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
-    if not key or not hmac.compare_digest(expected, signature):
+    if not key or not hmac.compare_digest(expected.encode(), signature.encode(errors="replace")):
         raise ReportRefused(403, "wrong signature")
     try:
         sent_at = datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)

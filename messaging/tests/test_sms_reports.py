@@ -58,6 +58,7 @@ def test_failure_report_fails_the_sms_with_the_gateways_reason(sms_gateway):
         pytest.param(lambda body, headers: (body, {**headers, "HTTP_X_SIGNATURE": "0" * 64}), id="wrong-signature"),
         pytest.param(lambda body, headers: (body.replace("delivered", "failed", 1), headers), id="body-changed"),
         pytest.param(lambda body, headers: (body, {}), id="unsigned"),
+        pytest.param(lambda body, headers: (body, {**headers, "HTTP_X_SIGNATURE": "подпись"}), id="not-hex"),
     ],
 )
 def test_report_not_signed_with_our_key_changes_nothing(sms_gateway, tamper):
