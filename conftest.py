@@ -268,6 +268,7 @@ class SmsGateway:
     `received`: what it accepted, as {"id", "phone", "text"}; `refused_numbers`:
     numbers it answers 400 for, as the app does for a number it cannot send to;
     `down`: it answers 503 to everything, as a gateway whose phone is offline.
+    It also takes a plainer JSON object at /generic, for the generic HTTP backend.
     """
 
     USERNAME, PASSWORD = "sms", "gateway-password"
@@ -299,13 +300,16 @@ class SmsGateway:
                 request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 if gateway.down:
                     return self._answer(503, {"message": "device is offline"})
-                if self.path.split("?")[0] != "/message":
-                    return self._answer(404, {"message": "not found"})
-                if self.headers.get("Authorization") != expected_auth:
+                path = self.path.split("?")[0]
+                if path == "/message" and self.headers.get("Authorization") == expected_auth:
+                    phones = request.get("phoneNumbers") or []
+                    text = (request.get("textMessage") or {}).get("text")
+                elif path == "/generic" and self.headers.get("Authorization") == f"Bearer {gateway.PASSWORD}":
+                    # A plainer gateway, for messaging.sms.http: {"msisdn": ..., "body": ...}.
+                    phones, text = [request.get("msisdn")], request.get("body")
+                else:
                     return self._answer(401, {"message": "unauthorized"})
-                phones = request.get("phoneNumbers") or []
-                text = (request.get("textMessage") or {}).get("text")
-                if not phones or not text:
+                if not phones or not all(phones) or not text:
                     return self._answer(400, {"message": "phoneNumbers and textMessage.text are required"})
                 if set(phones) & gateway.refused_numbers:
                     return self._answer(400, {"message": f"invalid phone number: {phones[0]}"})
@@ -318,7 +322,8 @@ class SmsGateway:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return f"http://127.0.0.1:{self._server.server_address[1]}/message"
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.base_url}/message"
 
     def stop(self):
         self._server.shutdown()

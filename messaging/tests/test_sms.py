@@ -249,3 +249,39 @@ def test_organiser_is_told_before_sending_what_of_her_message_an_sms_carries(org
     page = organiser_client.get("/admin/messaging/announcement/add/").content.decode()
 
     assert "the start of the text, 64 characters in all" in page
+
+
+def test_generic_http_gateway_takes_the_url_authorisation_and_field_names_from_settings(sms_gateway, settings):
+    settings.SMS_BACKEND = "messaging.sms.http.SmsBackend"
+    settings.SMS_HTTP_URL = f"{sms_gateway.base_url}/generic"
+    settings.SMS_HTTP_AUTHORIZATION = f"Bearer {sms_gateway.PASSWORD}"
+    settings.SMS_HTTP_TO_FIELD, settings.SMS_HTTP_TEXT_FIELD = "msisdn", "body"
+    message = services.queue_message(sms_person(), MessageKind.INVITATION)
+
+    services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert sms_gateway.received == [{"id": "gw1", "phone": "+996555123456", "text": message.body_sms}]
+    assert (message.status, message.gateway_id) == (MessageStatus.SENT, "gw1")
+
+
+def test_in_development_the_console_backend_prints_each_sms(settings, capsys):
+    settings.SMS_BACKEND = "messaging.sms.console.SmsBackend"
+    message = services.queue_message(sms_person(), MessageKind.INVITATION)
+
+    services.deliver(message.pk)
+
+    assert f"to +996555123456:\n{message.body_sms}" in capsys.readouterr().out
+    assert Message.objects.get(pk=message.pk).status == MessageStatus.SENT
+
+
+def test_wrong_gateway_password_keeps_the_sms_queued_for_when_the_organisers_correct_it(sms_gateway, settings):
+    settings.SMS_ANDROID_PASSWORD = "mistyped"
+    message = services.queue_message(sms_person(), MessageKind.INVITATION)
+
+    with pytest.raises(services.ServerUnavailable):
+        services.deliver(message.pk)
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 1) and "401" in message.last_error
+    assert sms_gateway.received == []
