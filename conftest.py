@@ -1,11 +1,17 @@
 """Fixtures shared by every app's tests."""
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -43,6 +49,11 @@ def celery_worker_process(tmp_path):
         # Where the test's own SMTP server listens, when it started one (smtp_inbox).
         "EMAIL_HOST": settings.EMAIL_HOST,
         "EMAIL_PORT": str(settings.EMAIL_PORT),
+        # Where the test's own SMS gateway listens, when it started one (sms_gateway).
+        "SMS_BACKEND": settings.SMS_BACKEND,
+        "SMS_ANDROID_URL": settings.SMS_ANDROID_URL,
+        "SMS_ANDROID_USERNAME": settings.SMS_ANDROID_USERNAME,
+        "SMS_ANDROID_PASSWORD": settings.SMS_ANDROID_PASSWORD,
     }
     with log.open("w") as log_file:
         worker = subprocess.Popen(
@@ -256,3 +267,108 @@ def smtp_inbox(settings):
     from messaging.services import _smtp
 
     _smtp.close()
+
+
+class SmsGateway:
+    """A real HTTP server on loopback that speaks the send API of "SMS Gateway for Android" (local mode).
+
+    `received`: what it accepted, as {"id", "phone", "text"}; `refused_numbers`:
+    numbers it answers 400 for, as the app does for a number it cannot send to;
+    `down`: it answers 503 to everything, as a gateway whose phone is offline.
+    It also takes a plainer JSON object at /generic, for the generic HTTP backend.
+    """
+
+    USERNAME, PASSWORD = "sms", "gateway-password"
+
+    def __init__(self):
+        self.received = []
+        self.refused_numbers = set()
+        self.down = False
+        self._lock = threading.Lock()
+        self._server = None
+
+    def start(self):
+        gateway = self
+        expected_auth = "Basic " + base64.b64encode(f"{self.USERNAME}:{self.PASSWORD}".encode()).decode()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self, status, body):
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self):
+                request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                if gateway.down:
+                    return self._answer(503, {"message": "device is offline"})
+                path = self.path.split("?")[0]
+                if path == "/message" and self.headers.get("Authorization") == expected_auth:
+                    phones = request.get("phoneNumbers") or []
+                    text = (request.get("textMessage") or {}).get("text")
+                elif path == "/generic" and self.headers.get("Authorization") == f"Bearer {gateway.PASSWORD}":
+                    # A plainer gateway, for messaging.sms.http: {"msisdn": ..., "body": ...}.
+                    phones, text = [request.get("msisdn")], request.get("body")
+                else:
+                    return self._answer(401, {"message": "unauthorized"})
+                if not phones or not all(phones) or not text:
+                    return self._answer(400, {"message": "phoneNumbers and textMessage.text are required"})
+                if set(phones) & gateway.refused_numbers:
+                    return self._answer(400, {"message": f"invalid phone number: {phones[0]}"})
+                with gateway._lock:
+                    message_id = f"gw{len(gateway.received) + 1}"
+                    gateway.received.append({"id": message_id, "phone": phones[0], "text": text})
+                recipients = [{"phoneNumber": phone, "state": "Pending"} for phone in phones]
+                return self._answer(202, {"id": message_id, "state": "Pending", "recipients": recipients})
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"{self.base_url}/message"
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def sent_to(self, phone):
+        return [message for message in self.received if message["phone"] == phone]
+
+
+SMS_SIGNING_KEY = "test-signing-key"
+
+
+def signed_report(event, payload, *, key=SMS_SIGNING_KEY, timestamp=None, report_id=None):
+    """The body and headers of a webhook as the gateway app sends it: X-Signature is the hex HMAC-SHA256 of
+    the raw body followed by X-Timestamp (https://docs.sms-gate.app/features/webhooks/)."""
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    body = json.dumps(
+        {
+            "deviceId": "ffffffffceb0b1db0000018e937c815b",
+            "event": event,
+            "id": report_id or uuid.uuid4().hex[:21],
+            "payload": payload,
+            "webhookId": "test-webhook",
+        }
+    )
+    signature = hmac.new(key.encode(), (body + timestamp).encode(), hashlib.sha256).hexdigest()
+    return body, {"HTTP_X_SIGNATURE": signature, "HTTP_X_TIMESTAMP": timestamp}
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real local "SMS Gateway for Android" (SmsGateway); the Android backend sends to it, and reports
+    signed with SMS_SIGNING_KEY are accepted (signed_report)."""
+    gateway = SmsGateway()
+    settings.SMS_BACKEND = "messaging.sms.android.SmsBackend"
+    settings.SMS_ANDROID_URL = gateway.start()
+    settings.SMS_ANDROID_USERNAME = SmsGateway.USERNAME
+    settings.SMS_ANDROID_PASSWORD = SmsGateway.PASSWORD
+    settings.SMS_WEBHOOK_SIGNING_KEY = SMS_SIGNING_KEY
+    yield gateway
+    gateway.stop()

@@ -13,7 +13,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInl
 
 from dialogue_event.admin import NamedDateTimesMixin
 from messaging.admin import ReminderInline
-from messaging.models import MessageStatus
+from messaging.models import Channel, MessageStatus
 from participants import services as participant_services
 from recommendations import donor_report
 
@@ -221,7 +221,7 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
             return "—"
         counts = event.messages.count_by_status()
         changelist = reverse("admin:messaging_message_changelist")
-        return format_html_join(
+        by_status = format_html_join(
             " · ",
             '<a href="{}?event__id__exact={}&amp;status__exact={}">{}: {}</a>',
             (
@@ -229,6 +229,26 @@ class EventAdmin(NamedDateTimesMixin, TabbedTranslationAdmin):
                 for status in (MessageStatus.QUEUED, MessageStatus.SENT, MessageStatus.FAILED)
             ),
         )
+        # Per channel, what went out and what came of it; the SMS parts are what the SMS cost.
+        per_channel, sms_parts = event.messages.count_by_channel_and_status()
+        by_channel = format_html_join(
+            "",
+            '<li><a href="{}?event__id__exact={}&amp;channel__exact={}">{}</a>: {}</li>',
+            (
+                (
+                    changelist, event.pk, channel.value, channel.label,
+                    gettext("%(sent)d sent, %(delivered)d delivered, %(failed)d failed")
+                    % {
+                        "sent": sum(per_channel[channel][status] for status in MessageStatus.gone_out()),
+                        "delivered": per_channel[channel][MessageStatus.DELIVERED],
+                        "failed": per_channel[channel][MessageStatus.FAILED],
+                    },
+                )  # fmt: skip
+                for channel in Channel
+            ),
+        )
+        parts = ngettext("%(count)d SMS part sent", "%(count)d SMS parts sent", sms_parts) % {"count": sms_parts}
+        return format_html("{}<ul>{}</ul>{}", by_status, by_channel, parts)
 
     @admin.display(description=_("check-in at the door"))
     def door_page(self, event):

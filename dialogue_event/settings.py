@@ -293,6 +293,23 @@ EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dialogue <dialogue@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# SMS, for people who prefer it (see README, "SMS"). The console backend prints them.
+SMS_BACKEND = env.str("SMS_BACKEND", default="messaging.sms.console.SmsBackend")
+# Below the database's lock timeout, like EMAIL_TIMEOUT: a worker holds the row while the gateway answers.
+SMS_TIMEOUT = env.int("SMS_TIMEOUT", default=20)
+# "SMS Gateway for Android" (messaging.sms.android.SmsBackend): its send URL and the app's credentials.
+SMS_ANDROID_URL = env.str("SMS_ANDROID_URL", default="")
+SMS_ANDROID_USERNAME = env.str("SMS_ANDROID_USERNAME", default="")
+SMS_ANDROID_PASSWORD = env.str("SMS_ANDROID_PASSWORD", default="")
+# The app's webhook signing key: its reports (delivered, failed, a reply) are refused without it.
+SMS_WEBHOOK_SIGNING_KEY = env.str("SMS_WEBHOOK_SIGNING_KEY", default="")
+# Any other gateway that takes one JSON object per SMS (messaging.sms.http.SmsBackend).
+SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
+SMS_HTTP_AUTHORIZATION = env.str("SMS_HTTP_AUTHORIZATION", default="")
+SMS_HTTP_TO_FIELD = env.str("SMS_HTTP_TO_FIELD", default="to")
+SMS_HTTP_TEXT_FIELD = env.str("SMS_HTTP_TEXT_FIELD", default="text")
+SMS_HTTP_ID_FIELD = env.str("SMS_HTTP_ID_FIELD", default="id")
 # The address people open the site at, for links in emails and in messages
 # that organisers copy into WhatsApp or SMS.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

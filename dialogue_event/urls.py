@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Served by the application, DEBUG or not: the events' logos are the only uploads anybody may see.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", logo_file, name="media"),
+    # The SMS gateway's reports: no language, no session.
+    path("", include("messaging.urls")),
 ]
 
 # Public pages carry their language in the address (/ru/events/...), so a link

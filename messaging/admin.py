@@ -37,7 +37,7 @@ class MessageInline(admin.TabularInline):
 class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     status_choices = MessageStatus
     # When, to whom, what and how it went, all in view on a 1,366 px laptop; the event is the first filter.
-    list_display = ("created_at", "participant", "kind", "channel", "status", "attempts")
+    list_display = ("created_at", "participant", "kind", "channel", "status", "attempts", "pass_on")
     list_filter = ("event", "kind", "status", "channel")
     search_fields = ("participant__full_name", "to_address", "subject")
     list_select_related = ("participant",)
@@ -46,7 +46,8 @@ class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     actions = ["send_again", "cancel", "mark_delivered_by_hand"]
     fields = (
         "event", "participant", "kind", "channel", "to_address", "language", "status", "attempts", "last_error",
-        "created_at", "sent_at", "delivered_by", "subject", "text_to_pass_on",
+        "created_at", "sent_at", "delivered_at", "delivered_by", "gateway_id", "subject", "text_to_pass_on",
+        "body_sms", "sms_parts",
     )  # fmt: skip
     readonly_fields = fields
     change_list_template = "admin/messaging/message/change_list.html"
@@ -65,6 +66,13 @@ class MessageAdmin(RowCheckboxesMixin, StatusCountsMixin, admin.ModelAdmin):
     def text_to_pass_on(self, message):
         # Ready to paste into WhatsApp or an SMS, with the personal link in it.
         return render_to_string("admin/messaging/message/text_to_copy.html", {"text": message.body_text})
+
+    @admin.display(description=_("pass on"))
+    def pass_on(self, message):
+        """In the by-hand list: WhatsApp opened on her number with the short text, in one tap, or the text to copy."""
+        if message.channel != Channel.BY_HAND or message.status != MessageStatus.QUEUED:
+            return ""
+        return render_to_string("admin/messaging/message/pass_on.html", {"message": message})
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -118,6 +126,16 @@ class AnnouncementAdmin(TabbedTranslationAdmin):
     list_filter = ("event", "audience")
     search_fields = ("subject",)
     fields = ("event", "audience", "track", "subject", "text")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # Said before sending: what of it reaches those who get SMS (templates/messaging/sms/announcement.txt).
+        if db_field.name.startswith("subject") and field is not None:
+            field.help_text = _(
+                "Those who get SMS receive the subject and the start of the text, 64 characters in all, with their "
+                "personal link: two SMS parts at most."
+            )
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # Once sent, the message is what people received: it is not edited afterwards.

@@ -1,10 +1,11 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -32,9 +33,16 @@ class MessageKind(models.TextChoices):
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
-    # For people with a phone only: an organiser sends the text by WhatsApp,
-    # SMS or a call, and marks it delivered. A gateway would be one more channel.
+    # Through the SMS gateway of settings.SMS_BACKEND, with the short text.
+    SMS = "sms", _("SMS")
+    # For people with a phone who prefer WhatsApp, Telegram or a call, or who
+    # stopped SMS: an organiser passes the short text on and marks it delivered.
     BY_HAND = "by_hand", _("To deliver by hand")
+
+    @classmethod
+    def automatic(cls):
+        """The channels the workers deliver through a server; the rest wait for an organiser."""
+        return [cls.EMAIL, cls.SMS]
 
 
 class MessageStatus(models.TextChoices):
@@ -42,6 +50,12 @@ class MessageStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # The SMS gateway reported that the phone received it (email has no such report).
+    DELIVERED = "delivered", _("Delivered")
+
+    @classmethod
+    def gone_out(cls):
+        return [cls.SENT, cls.DELIVERED]
     # Not the participants' "Cancelled", which means a registration: in Russian the two differ.
     CANCELLED = "cancelled", pgettext_lazy("message status", "Cancelled")
 
@@ -117,6 +131,17 @@ class MessageQuerySet(models.QuerySet):
         counts = dict(self.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
         return {status: counts.get(status.value, 0) for status in MessageStatus}
 
+    def count_by_channel_and_status(self):
+        """({channel: {status: n}} for every channel and status, the SMS parts that went out: their cost)."""
+        rows = self.order_by().values_list("channel", "status").annotate(n=Count("pk"), parts=Sum("sms_parts"))
+        counts = {channel: dict.fromkeys(MessageStatus, 0) for channel in Channel}
+        parts = 0
+        for channel, status, n, channel_parts in rows:
+            counts[channel][status] = n
+            if channel == Channel.SMS and status in MessageStatus.gone_out():
+                parts += channel_parts or 0
+        return counts, parts
+
 
 class Message(models.Model):
     """One message owed to a participant: the outbox row, written in the transaction that owes it.
@@ -137,6 +162,11 @@ class Message(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML text"), blank=True)
+    # The short text for SMS and WhatsApp, rendered with the others; its parts are what an SMS costs.
+    body_sms = models.TextField(_("short text"), blank=True)
+    sms_parts = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    # The gateway's id for the SMS, which its delivery reports name.
+    gateway_id = models.CharField(_("gateway's message id"), max_length=100, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED, db_index=True
     )
@@ -148,6 +178,7 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     delivered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -171,3 +202,28 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.participant}"
+
+    @property
+    def short_text(self):
+        """What an SMS or a WhatsApp message says (rows written before SMS have only the long text)."""
+        return self.body_sms or self.body_text
+
+    @property
+    def whatsapp_url(self):
+        """A link that opens WhatsApp on her number with the short text ready to send."""
+        return f"https://wa.me/{self.to_address.lstrip('+')}?{urlencode({'text': self.short_text})}"
+
+
+class GatewayReport(models.Model):
+    """A report the SMS gateway sent us (delivered, failed, an answer), kept so that a replay is refused."""
+
+    report_id = models.CharField(_("report id"), max_length=100, unique=True)
+    event = models.CharField(_("event"), max_length=30)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SMS gateway report")
+        verbose_name_plural = _("SMS gateway reports")
+
+    def __str__(self):
+        return f"{self.event} {self.report_id}"

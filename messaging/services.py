@@ -6,9 +6,10 @@ and one delivers a row (`deliver`, which refuses a row that is in flight or
 already final); whatever hands rows to the workers (a new message, the
 sweeper, the admin's "send again") goes through `enqueue`.
 
-A row is marked "sending" in a transaction of its own before the SMTP server
-hears of it, then locked while the server answers, and the answer is written
-under that lock. When the database fails just after the server accepted the
+Email and SMS take the same path. A row is marked "sending" in a
+transaction of its own before the SMTP server or the SMS gateway hears of
+it, then locked while the server answers, and the answer is written under
+that lock. When the database fails just after the server accepted the
 message, the answer is written again in short transactions of its own until
 one gets through, so a database blip never sends a message twice; a worker
 killed between the server's answer and that write is the one way left to
@@ -20,10 +21,14 @@ back to the workers.
 
 import contextlib
 import datetime
+import hashlib
+import hmac
+import json
 import smtplib
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import (
     IntegrityError,
@@ -38,9 +43,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from agenda.services import calendar
-from participants.models import Status
+from participants.models import Channel as Preferred
+from participants.models import ConsentKind, ConsentMethod, Participant, Status
+from participants.selectors import sms_stopped
+from participants.validators import normalise_phone
 
-from .models import Audience, Channel, Message, MessageKind, MessageStatus, Reminder
+from . import sms
+from .models import Audience, Channel, GatewayReport, Message, MessageKind, MessageStatus, Reminder
+from .sms.base import GatewayUnavailable, SmsError
 
 SUBJECTS = {
     MessageKind.INVITATION: _("Invitation: %(event)s"),
@@ -92,7 +102,7 @@ def personal_link(participant):
 
 
 def render(participant, kind, extra_context=None):
-    """Subject, plain text and HTML of a message, in the participant's language."""
+    """Subject, plain text, HTML and short text (SMS, WhatsApp) of a message, in the participant's language."""
     event = participant.event
     context = {
         "participant": participant,
@@ -111,7 +121,30 @@ def render(participant, kind, extra_context=None):
             "messaging/email/base.html",
             {**context, "subject": subject, "text": body_text, "language": participant.site_language},
         )
-    return subject, body_text, body_html
+        # One line: a line break would cost a character of the 67 a Cyrillic SMS part holds.
+        body_sms = " ".join(render_to_string(f"messaging/sms/{kind}.txt", context).split())
+    return subject, body_text, body_html, body_sms
+
+
+def channels_for(participants):
+    """How each person's messages reach her: {participant pk: (channel, address)}. The one place that decides.
+
+    SMS for whoever prefers SMS and has a phone, until she answers "STOP" to
+    one; otherwise email when she has an address; otherwise her phone, by
+    hand: WhatsApp, Telegram or a call as she prefers (no gateway does those),
+    or SMS she stopped, which an organiser may still pass on another way.
+    """
+    wants_sms = {person.pk for person in participants if person.preferred_channel == Preferred.SMS and person.phone}
+    stopped = sms_stopped(wants_sms) if wants_sms else set()
+    channels = {}
+    for participant in participants:
+        if participant.pk in wants_sms and participant.pk not in stopped:
+            channels[participant.pk] = (Channel.SMS, participant.phone)
+        elif participant.email:
+            channels[participant.pk] = (Channel.EMAIL, participant.email)
+        else:
+            channels[participant.pk] = (Channel.BY_HAND, participant.phone)
+    return channels
 
 
 def queue_message(participant, kind, *, key=None, extra_context=None, new=False):
@@ -127,8 +160,8 @@ def queue_messages(participants, kind, *, key=None, extra_context=None, new=Fals
 
     `key(participant)` names each message (by default its kind and the
     participant), so that the same message is never owed twice. Returns the
-    rows written. Someone without an email address gets the same message as
-    one to deliver by hand (WhatsApp, SMS or a call), listed for the organisers.
+    rows written. Each goes by the person's channel (see channels_for): email,
+    SMS, or by hand (WhatsApp, a call), listed for the organisers.
 
     `new`: the participants were created in this transaction, so no other
     transaction can have owed them anything yet (a key names its person):
@@ -140,23 +173,27 @@ def queue_messages(participants, kind, *, key=None, extra_context=None, new=Fals
     if not new:
         taken = set(Message.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
     messages = []
+    channels = channels_for([participant for participant in participants if keys[participant.pk] not in taken])
     for participant in participants:
         # An erased person has no address left, and nothing may be written about her.
         if keys[participant.pk] in taken or participant.erased_at:
             continue
         taken.add(keys[participant.pk])
-        subject, body_text, body_html = render(participant, kind, extra_context)
+        subject, body_text, body_html, body_sms = render(participant, kind, extra_context)
+        channel, address = channels[participant.pk]
         messages.append(
             Message(
                 event_id=participant.event_id,
                 participant=participant,
                 kind=kind,
-                channel=Channel.EMAIL if participant.email else Channel.BY_HAND,
-                to_address=participant.email or participant.phone,
+                channel=channel,
+                to_address=address,
                 language=participant.site_language,
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
+                body_sms=body_sms,
+                sms_parts=sms.count_parts(body_sms),
                 idempotency_key=keys[participant.pk],
             )
         )
@@ -169,7 +206,7 @@ def queue_messages(participants, kind, *, key=None, extra_context=None, new=Fals
         except IntegrityError:
             # Another transaction wrote one of these keys since the look-up.
             messages = [message for message in messages if _create_unless_taken(message)]
-    enqueue([message.pk for message in messages if message.channel == Channel.EMAIL])
+    enqueue([message.pk for message in messages if message.channel in Channel.automatic()])
     return messages
 
 
@@ -221,7 +258,7 @@ def deliver_each(message_ids):
 
 
 def deliver(message_id):
-    """Send one queued email message. Safe to call twice: a row in flight or final is left alone.
+    """Send one queued email or SMS. Safe to call twice: a row in flight or final is left alone.
 
     Raises TransientDeliveryError when it is worth trying again later, and
     the database's OperationalError or InterfaceError when the database
@@ -235,13 +272,16 @@ def deliver(message_id):
         with transaction.atomic():
             # Held until the answer is written: the sweeper takes only rows nobody holds.
             Message.objects.select_for_update().filter(pk=message.pk).values_list("pk").first()
+            gateway_id = ""
             try:
-                _smtp.send(_email(message))
+                gateway_id = _send(message)
             except DATABASE_UNAVAILABLE:
                 raise
-            except Exception as smtp_error:  # noqa: BLE001  (each kind of answer is sorted out below)
-                error = smtp_error
+            except Exception as send_error:  # noqa: BLE001  (each kind of answer is sorted out below)
+                error = send_error
             outcome = _outcome(message, error)
+            if gateway_id:
+                outcome["gateway_id"] = gateway_id[:100]
             Message.objects.filter(pk=message.pk).update(**outcome, updated_at=timezone.now())
     except DATABASE_UNAVAILABLE:
         if outcome is None:
@@ -253,12 +293,20 @@ def deliver(message_id):
         raise (ServerUnavailable if _is_server_unavailable(error) else TransientDeliveryError)(str(error)) from error
 
 
+def _send(message):
+    """Hand the message to its server; returns the SMS gateway's id for it ("" for email)."""
+    if message.channel == Channel.SMS:
+        return sms.get_backend().send_message(message.to_address, message.body_sms)
+    _smtp.send(_email(message))
+    return ""
+
+
 def _claim(message_id):
     """Mark the row "sending" and count the attempt, committed before the server hears of the message."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, channel=Channel.EMAIL, status=MessageStatus.QUEUED)
+            .filter(pk=message_id, channel__in=Channel.automatic(), status=MessageStatus.QUEUED)
             .first()
         )
         if message is None:
@@ -375,6 +423,8 @@ def send_due_reminders(now=None):
 
 def _is_transient(error):
     """4xx answers, a dropped connection, a timeout: yes. A refused recipient or message (5xx): no."""
+    if isinstance(error, SmsError):
+        return error.transient
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(400 <= code < 500 for code, _message in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
@@ -384,6 +434,8 @@ def _is_transient(error):
 
 def _is_server_unavailable(error):
     """No connection, a dropped one, or 421 ("service not available"): the next message would fare no better."""
+    if isinstance(error, SmsError):
+        return isinstance(error, GatewayUnavailable)
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code == 421
     # Every SMTP error is an OSError too; a refused recipient says nothing about the next one.
@@ -444,13 +496,13 @@ def sweep(now=None):
     with transaction.atomic():
         abandoned = list(
             Message.objects.select_for_update(skip_locked=True)
-            .filter(channel=Channel.EMAIL, status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
+            .filter(channel__in=Channel.automatic(), status=MessageStatus.SENDING, updated_at__lt=now - SENDING_TIMEOUT)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         Message.objects.filter(pk__in=abandoned).update(status=MessageStatus.QUEUED, retry_at=None, updated_at=now)
         waiting = list(
-            Message.objects.filter(channel=Channel.EMAIL, status=MessageStatus.QUEUED, updated_at__lte=cutoff)
+            Message.objects.filter(channel__in=Channel.automatic(), status=MessageStatus.QUEUED, updated_at__lte=cutoff)
             .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=cutoff))
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -468,10 +520,10 @@ def send_again(message):
     message.status = MessageStatus.QUEUED
     message.attempts = 0
     message.retry_at = None
-    message.to_address = message.participant.email or message.participant.phone
-    message.channel = Channel.EMAIL if message.participant.email else Channel.BY_HAND
+    message.channel, message.to_address = channels_for([message.participant])[message.participant.pk]
+    message.gateway_id = ""
     message.save()
-    if message.channel == Channel.EMAIL:
+    if message.channel in Channel.automatic():
         enqueue([message.pk])
     return True
 
@@ -518,3 +570,98 @@ def send_announcement(announcement):
         extra_context={"announcement": announcement},
     )
     return len(messages)
+
+
+# How far a report's X-Timestamp may be from our clock: the gateway app's own advice against replays.
+REPORT_WINDOW = datetime.timedelta(minutes=5)
+
+
+class ReportRefused(Exception):
+    """A gateway report that changes nothing: `status` is the HTTP answer (4xx), the message says why."""
+
+    def __init__(self, status, reason):
+        super().__init__(reason)
+        self.status = status
+
+
+def receive_report(body, timestamp, signature, *, now=None):
+    """Apply one report of the SMS gateway, once: delivered, failed, or a reply (see stop_sms_by_reply).
+
+    The gateway signs each report: X-Signature is the hex HMAC-SHA256, with
+    SMS_WEBHOOK_SIGNING_KEY, of the raw body followed by X-Timestamp (Unix
+    seconds), https://docs.sms-gate.app/features/webhooks/#payload-signing.
+    A report outside REPORT_WINDOW, or whose id was applied before, is a replay.
+    A report about a message we do not know (yet: the gateway's answer may be
+    written a moment after its report) is refused, and the gateway tries again.
+    """
+    key = settings.SMS_WEBHOOK_SIGNING_KEY
+    expected = hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+    if not key or not hmac.compare_digest(expected.encode(), signature.encode(errors="replace")):
+        raise ReportRefused(403, "wrong signature")
+    try:
+        sent_at = datetime.datetime.fromtimestamp(int(timestamp), tz=datetime.UTC)
+        report = json.loads(body)
+        event, report_id, payload = report["event"], str(report["id"]), report.get("payload") or {}
+    except (ValueError, TypeError, KeyError, OverflowError):
+        raise ReportRefused(400, "not a report") from None
+    if abs((now or timezone.now()) - sent_at) > REPORT_WINDOW:
+        raise ReportRefused(400, "too old or too far ahead: a replay?")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                GatewayReport.objects.create(report_id=report_id[:100], event=event[:30])
+        except IntegrityError:
+            raise ReportRefused(409, "this report was applied before") from None
+        if event in ("sms:delivered", "sms:failed"):
+            _apply_delivery_report(event, payload)
+        elif event == "sms:received":
+            stop_sms_by_reply(payload.get("phoneNumber", ""), payload.get("message", ""))
+
+
+def _apply_delivery_report(event, payload):
+    message = (
+        Message.objects.select_for_update()
+        .filter(channel=Channel.SMS, gateway_id=str(payload.get("messageId", "")))
+        .exclude(gateway_id="")
+        .first()
+    )
+    if message is None:
+        raise ReportRefused(404, "no such message")
+    # Only a message sent can be delivered or fail; a report after a final one changes nothing.
+    if message.status != MessageStatus.SENT:
+        return
+    if event == "sms:delivered":
+        message.status, message.delivered_at = MessageStatus.DELIVERED, timezone.now()
+    else:
+        message.status = MessageStatus.FAILED
+        message.last_error = f"sms:failed: {payload.get('reason') or '?'}"[:2000]
+    message.save(update_fields=["status", "delivered_at", "last_error", "updated_at"])
+
+
+# A reply that stops SMS: English, Russian and Kyrgyz, as people write them.
+STOP_WORDS = {"STOP", "СТОП", "ТОКТОТ", "ТОКТОТУУ", "ТОКТОТУҢУЗ", "ОТПИСАТЬСЯ"}
+
+
+def stop_sms_by_reply(phone, text):
+    """Her reply "STOP" turns SMS off for whoever has that number: recorded as her answer, like a consent.
+
+    Her SMS not sent yet wait for an organiser instead, as her next messages
+    will (channels_for). Returns how many people it was for.
+    """
+    from participants.services import record_consents
+
+    if text.strip().strip(".!").upper() not in STOP_WORDS:
+        return 0
+    try:
+        number = normalise_phone(phone)
+    except ValidationError:
+        return 0
+    people = list(Participant.objects.filter(phone=number, erased_at__isnull=True))
+    for participant in people:
+        record_consents(
+            participant, {ConsentKind.SMS: False}, language=participant.site_language, method=ConsentMethod.SMS_REPLY
+        )
+    Message.objects.filter(participant__in=people, channel=Channel.SMS, status=MessageStatus.QUEUED).update(
+        channel=Channel.BY_HAND, updated_at=timezone.now()
+    )
+    return len(people)

@@ -124,7 +124,7 @@ class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms
                 field.validators.append(validate_no_markup)
         if self.instance.pk:
             answers = current_consents(self.instance)
-            for kind in ConsentKind:
+            for kind in ConsentKind.on_form():
                 self.fields[f"consent_{kind}"].initial = answers.get(kind, False)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -196,7 +196,7 @@ class ParticipantDetailsForm(ControlCharactersRefused, ContactFieldsMixin, forms
         return {name: self.cleaned_data[name] for name in DETAIL_FIELDS if name in self.fields}
 
     def consents(self):
-        return {kind: self.cleaned_data[f"consent_{kind}"] for kind in ConsentKind}
+        return {kind: self.cleaned_data[f"consent_{kind}"] for kind in ConsentKind.on_form()}
 
 
 class PublicRegistrationForm(ParticipantDetailsForm):

@@ -374,11 +374,18 @@ class ConsentKind(models.TextChoices):
     DATA_PROCESSING = "data_processing", _("Processing of my personal data")
     PHOTOGRAPHY = "photography", _("Being photographed or filmed")
     MEDIA = "media", _("Being named or quoted in the media")
+    # Not asked on the form: SMS are on for whoever prefers them, until she answers "STOP" to one.
+    SMS = "sms", _("Receiving text messages (SMS)")
+
+    @classmethod
+    def on_form(cls):
+        return [cls.DATA_PROCESSING, cls.PHOTOGRAPHY, cls.MEDIA]
 
 
 class ConsentMethod(models.TextChoices):
     WEB_FORM = "web_form", _("Web form")
     PAPER = "paper", _("Paper form, entered by an organiser")
+    SMS_REPLY = "sms_reply", _("Her reply to an SMS")
 
 
 class Consent(models.Model):

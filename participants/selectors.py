@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
-from .models import Status, StatusChange
+from .models import Consent, ConsentKind, Status, StatusChange
 
 
 def _last_check_in():
@@ -26,3 +26,14 @@ def with_check_in(participants):
         checked_in_at=Subquery(_last_check_in().values("changed_at")[:1]),
         checked_in_by=Subquery(by, output_field=CharField()),
     )
+
+
+def sms_stopped(participant_ids):
+    """The ids, among these, of the people whose last word on SMS was "stop"."""
+    latest = (
+        Consent.objects.filter(participant__in=list(participant_ids), kind=ConsentKind.SMS)
+        .order_by("participant", "-recorded_at", "-pk")
+        .distinct("participant")
+        .values_list("participant", "given")
+    )
+    return {participant for participant, given in latest if not given}

@@ -1036,7 +1036,7 @@ def personal_data(participant):
             _table(
                 _("Messages"),
                 participant.messages.order_by("created_at", "pk"),
-                ["created_at", "kind", "channel", "to_address", "status", "sent_at", "subject", "body_text"],
+                ["created_at", "kind", "channel", "to_address", "status", "sent_at", "subject", "body_text", "body_sms"],
             ),
             _table(
                 _("Quotes"),

@@ -125,6 +125,8 @@ ROLE_TABLE = [
     # The follow-up tracker shows only a published outcome's recommendations: the world's event has none.
     (r"recommendations:(event_follow_up|follow_up_evidence)", (NOT_FOUND,) * 8),
     (r"recommendations:follow_up$", EVERYBODY),
+    # The SMS gateway's reports: whoever signs them with its key, not a role (messaging/tests/test_sms_reports.py).
+    (r"messaging:sms_report", (POST_ONLY,) * 8),
 ]
 
 

@@ -36,7 +36,7 @@ def test_log_shows_when_to_whom_what_and_how_it_went_with_the_event_as_a_filter(
     page = html.unescape(organiser_client.get(CHANGELIST_URL).content.decode())
 
     columns = re.findall(r'<th scope="col" class="[^"]*column-(\w+)', page)
-    assert columns == ["created_at", "participant", "kind", "channel", "status", "attempts"]
+    assert columns == ["created_at", "participant", "kind", "channel", "status", "attempts", "pass_on"]
     row = page[page.index("<tbody>") : page.index("</tbody>")]
     assert "Aizada Participant" in row and "Reminder before the event" in row
     assert event.title not in row
