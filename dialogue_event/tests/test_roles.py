@@ -19,7 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
 from agenda.models import Event
-from agenda.tests.factories import DoorStaffFactory, EventFactory, FacilitatorFactory, SessionFactory, UserFactory
+from agenda.tests.factories import (
+    DoorStaffFactory,
+    EventFactory,
+    EventLogoFactory,
+    FacilitatorFactory,
+    SessionFactory,
+    UserFactory,
+)
 from dialogue_event.roles import ORGANISERS, ensure_role_groups
 from evaluations.services import add_evaluation_form
 from messaging.models import Announcement, MessageKind
@@ -125,6 +132,8 @@ ROLE_TABLE = [
     # The follow-up tracker shows only a published outcome's recommendations: the world's event has none.
     (r"recommendations:(event_follow_up|follow_up_evidence)", (NOT_FOUND,) * 8),
     (r"recommendations:follow_up$", EVERYBODY),
+    # A published event's logo: the one upload anybody may see (agenda/tests/test_identity.py).
+    (r"media$", EVERYBODY),
     # The SMS gateway's reports: whoever signs them with its key, not a role (messaging/tests/test_sms_reports.py).
     (r"messaging:sms_report", (POST_ONLY,) * 8),
 ]
@@ -148,7 +157,7 @@ def url_patterns(patterns=None, namespace=""):
 
 
 @pytest.fixture
-def world(client):
+def world(client, media_root):
     """An event with facilitator A's and facilitator B's sessions, a participant, and somebody else's data everywhere."""
     ensure_role_groups()
     now = timezone.now()
@@ -177,12 +186,14 @@ def world(client):
     Announcement.objects.create(event=event, subject="Bus times", text="The bus leaves Batken at 6.")
     OutcomeDocument.objects.create(event=event, language="en", format="csv")
     BulkSend.objects.create(event=event, what=BulkSendKind.INVITATIONS, participant_ids=[participant.pk, other.pk])
+    logo = EventLogoFactory(event=event)
     attempt = {"user_agent": "phone", "ip_address": "127.0.0.1", "username": "organiser", "path_info": "/admin/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
     return {
         "event": event,
+        "logo": logo,
         "session": session_b,
         "participant": participant,
         "other": other,
@@ -215,6 +226,7 @@ def fill(name, pattern, world):
         "token": world["other"].access_token,
         "code": checkin_code(world["other"]),
         "signed": "not-a-signed-value",
+        "path": world["logo"].image.name,
         "app_label": "participants",
         "content_type_id": str(ContentType.objects.get_for_model(Event).pk),
         "object_id": admin_object(model) if model else str(world["event"].pk),

@@ -14,7 +14,7 @@ def test_email_html_has_the_events_colour_as_its_band_and_button_and_names_the_h
     event = EventFactory(colour="#7a3e65", host_organisation_en="Women's Peace Network")
     participant = ParticipantFactory(event=event, preferred_language="en")
 
-    _subject, _text, html = services.render(participant, MessageKind.INVITATION)
+    _subject, _text, html, _sms = services.render(participant, MessageKind.INVITATION)
 
     assert html.count("background:#7a3e65;") == 2  # the band at the top, and the button
     assert "Hosted by Women&#x27;s Peace Network" in html
@@ -23,6 +23,6 @@ def test_email_html_has_the_events_colour_as_its_band_and_button_and_names_the_h
 def test_email_of_an_event_without_colour_keeps_the_sites_blue():
     participant = ParticipantFactory(event=EventFactory(colour=""), preferred_language="en")
 
-    _subject, _text, html = services.render(participant, MessageKind.INVITATION)
+    _subject, _text, html, _sms = services.render(participant, MessageKind.INVITATION)
 
     assert "background:#0d6efd;" in html and "background:#0a58ca;" in html
