@@ -24,7 +24,6 @@ import datetime
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -270,21 +269,7 @@ def main():
         parser.error("--repeat must be within 1..1000")
     mailbench.check_database_name()
     _lock = take_lock()
-    with tempfile.TemporaryDirectory(prefix="dialogue-event-admin-bench-") as static_root:
-        try:
-            print("Preparing the database, the static files and the event...", flush=True)
-            mailbench.setup_django(mailbench.web_environment(static_root), collect_static=True)
-            try:
-                return run(args)
-            finally:
-                delete_everything()
-        except KeyboardInterrupt:
-            print("Interrupted; the benchmark's event, people, districts and user were removed.", file=sys.stderr)
-            return 1
-        except Exception as error:  # noqa: BLE001
-            print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
-            return 1
-
+    return mailbench.run_with_pages(lambda: run(args), what="the event", cleanup=delete_everything)
 
 if __name__ == "__main__":
     sys.exit(main())

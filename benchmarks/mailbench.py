@@ -156,6 +156,29 @@ def setup_django(env, *, collect_static=False):
         sys.exit("Refusing to use a database whose name does not end in _bench.")
 
 
+def run_with_pages(run, *, what, cleanup=None):
+    """Prepare the database and the static files (with their manifest, in a temporary folder), start Django with
+    production settings in this process, and return run()'s exit status: 1, saying why, when it could not run.
+
+    For the benchmarks of pages; `cleanup` removes what the benchmark made, whatever happened.
+    """
+    with tempfile.TemporaryDirectory(prefix="dialogue-event-bench-static-") as static_root:
+        try:
+            print(f"Preparing the database, the static files and {what}...", flush=True)
+            setup_django(web_environment(static_root), collect_static=True)
+            try:
+                return run()
+            finally:
+                if cleanup is not None:
+                    cleanup()
+        except KeyboardInterrupt:
+            print("Interrupted" + ("; what the benchmark made was removed." if cleanup else "."), file=sys.stderr)
+            return 1
+        except Exception as error:  # noqa: BLE001
+            print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
+            return 1
+
+
 def create_event(slug, title, purpose):
     """A fresh, published event a month ahead, with room for everybody (any earlier one of this slug goes first)."""
     import datetime

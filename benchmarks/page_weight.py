@@ -16,7 +16,6 @@ import argparse
 import gzip
 import re
 import sys
-import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -138,17 +137,7 @@ def main():
     argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     mailbench.check_database_name()
     _lock = take_lock()
-    with tempfile.TemporaryDirectory(prefix="dialogue-event-weight-bench-") as static_root:
-        try:
-            print("Preparing the database, the static files and the demo...", flush=True)
-            mailbench.setup_django(mailbench.web_environment(static_root), collect_static=True)
-            return run()
-        except KeyboardInterrupt:
-            return 1
-        except Exception as error:  # noqa: BLE001
-            print(f"\nThe benchmark could not run: {type(error).__name__}: {error}", file=sys.stderr)
-            return 1
-
+    return mailbench.run_with_pages(run, what="the demo")
 
 if __name__ == "__main__":
     sys.exit(main())
