@@ -439,6 +439,36 @@ class RetiredCheckinCode(models.Model):
         verbose_name_plural = _("replaced check-in codes")
 
 
+class ContactField(models.TextChoices):
+    EMAIL = "email", _("email")
+    PHONE = "phone", _("phone")
+
+
+class AddressChange(models.Model):
+    """A new email address or phone number she gave on her page, waiting for the link sent to it.
+
+    The link names only the random token, so that it stays short enough for an SMS.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="address_changes", verbose_name=_("participant")
+    )
+    field = models.CharField(_("kind of address"), max_length=5, choices=ContactField)
+    address = models.CharField(_("new address"), max_length=254)
+    token = models.CharField(max_length=43, unique=True, default=new_access_token)
+    # The personal link it was asked under: a new personal link voids it.
+    link_digest = models.CharField(max_length=16)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("new address to confirm")
+        verbose_name_plural = _("new addresses to confirm")
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.address}"
+
+
 class BulkSendKind(models.TextChoices):
     INVITATIONS = "invitations", _("Invitations")
     NEW_LINKS = "new_links", _("New personal links")

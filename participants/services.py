@@ -15,7 +15,6 @@ import segno
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, Value
@@ -43,6 +42,7 @@ from recommendations.services import erase_name_from_published_versions
 from recommendations.services import published_versions_naming as outcome_versions_naming
 
 from .models import (
+    AddressChange,
     BulkSend,
     BulkSendKind,
     Category,
@@ -376,7 +376,6 @@ def update_details(participant, details, consents, *, language):
 # Her ways to be reached. A new one is hers only once she opens the link
 # sent to it, so that her page never says whether it belongs to somebody else.
 CONTACT_FIELDS = ("email", "phone")
-ADDRESS_CHANGE_SALT = "participants.address-change"
 ADDRESS_CHANGE_MAX_AGE = datetime.timedelta(days=7)
 
 
@@ -408,13 +407,11 @@ def request_address_change(participant, name, address):
         if owner.pk != participant.pk:
             _tell_owner_of_taken_address(owner)
         return
-    signed = signing.dumps(
-        {"participant": participant.pk, "field": name, "address": address, "link": _link_digest(participant)},
-        salt=ADDRESS_CHANGE_SALT,
-        compress=True,
+    change = AddressChange.objects.create(
+        participant=participant, field=name, address=address, link_digest=_link_digest(participant)
     )
     with translation.override(participant.site_language):
-        confirm_url = settings.SITE_URL + reverse("participants:confirm_address", kwargs={"signed": signed})
+        confirm_url = settings.SITE_URL + reverse("participants:confirm_address", kwargs={"token": change.token})
     # The outbox writes to a participant's email address or, without one,
     # lists the message to deliver by hand to her phone: a copy carrying
     # only the new address sends it there and nowhere else.
@@ -430,38 +427,49 @@ def request_address_change(participant, name, address):
     )
 
 
-def read_address_change(signed):
-    """The participant, field and address a confirmation link is for.
+class AddressChangeLinkInvalid(Exception):
+    """No such confirmation link, one already used, or one whose personal link was replaced since."""
 
-    Raises signing.SignatureExpired for an old link and signing.BadSignature
-    for a tampered one or one whose personal link was replaced since.
+
+class AddressChangeLinkExpired(Exception):
+    pass
+
+
+def read_address_change(token):
+    """The pending AddressChange a confirmation link is for, with its participant.
+
+    Raises AddressChangeLinkExpired for an old link and AddressChangeLinkInvalid otherwise.
     """
-    return _address_change(signed, Participant.objects.all())
+    return _address_change(token, AddressChange.objects.all())
 
 
-def _address_change(signed, participants):
-    change = signing.loads(signed, salt=ADDRESS_CHANGE_SALT, max_age=ADDRESS_CHANGE_MAX_AGE)
-    participant = participants.select_related("event").filter(pk=change["participant"]).first()
-    if participant is None or _link_digest(participant) != change["link"]:
-        raise signing.BadSignature("The personal link was replaced since.")
-    return participant, change["field"], change["address"]
+def _address_change(token, changes):
+    change = changes.select_related("participant__event").filter(token=token, confirmed_at__isnull=True).first()
+    if change is None or _link_digest(change.participant) != change.link_digest:
+        raise AddressChangeLinkInvalid
+    if change.created_at < timezone.now() - ADDRESS_CHANGE_MAX_AGE:
+        raise AddressChangeLinkExpired
+    return change
 
 
 @transaction.atomic
-def confirm_address_change(signed):
-    """Make the new address of a confirmation link hers (see read_address_change for its errors)."""
-    participant, name, address = _address_change(signed, Participant.objects.select_for_update(of=("self",)))
-    if getattr(participant, name) == address:
-        return AddressChangeOutcome.CONFIRMED, participant
-    email, phone = (address, "") if name == "email" else ("", address)
-    if _find_earlier(participant.event, email, phone, None)[1] is not None:
-        return AddressChangeOutcome.TAKEN, participant
-    setattr(participant, name, address)
-    try:
-        with transaction.atomic():
-            participant.save(update_fields=[name, "updated_at"])
-    except IntegrityError:  # taken by a registration at this very moment
-        return AddressChangeOutcome.TAKEN, participant
+def confirm_address_change(token):
+    """Make the new address of a confirmation link hers, once (see read_address_change for its errors)."""
+    # Her row is locked too, so that two links confirmed at once save one after the other.
+    change = _address_change(token, AddressChange.objects.select_for_update(of=("self", "participant")))
+    participant, name, address = change.participant, change.field, change.address
+    if getattr(participant, name) != address:
+        email, phone = (address, "") if name == "email" else ("", address)
+        if _find_earlier(participant.event, email, phone, None)[1] is not None:
+            return AddressChangeOutcome.TAKEN, participant
+        setattr(participant, name, address)
+        try:
+            with transaction.atomic():
+                participant.save(update_fields=[name, "updated_at"])
+        except IntegrityError:  # taken by a registration at this very moment
+            return AddressChangeOutcome.TAKEN, participant
+    change.confirmed_at = timezone.now()
+    change.save(update_fields=["confirmed_at"])
     return AddressChangeOutcome.CONFIRMED, participant
 
 
@@ -1039,6 +1047,11 @@ def personal_data(participant):
                 ["created_at", "kind", "channel", "to_address", "status", "sent_at", "subject", "body_text", "body_sms"],
             ),
             _table(
+                _("New addresses to confirm"),
+                participant.address_changes.order_by("created_at", "pk"),
+                ["created_at", "field", "address", "confirmed_at"],
+            ),
+            _table(
                 _("Quotes"),
                 participant.quotes.select_related("report__session").order_by("created_at", "pk"),
                 ["created_at", "language", "text"],
@@ -1141,6 +1154,7 @@ def erasure_plan(participant, *, now=None):
         _("consents"): participant.consents.count(),
         _("steps of her history"): participant.status_changes.count(),
         _("replaced check-in codes"): participant.retired_checkin_codes.count(),
+        _("new addresses to confirm"): participant.address_changes.count(),
         _("messages to her"): participant.messages.count(),
         _("quotes, with their earlier versions"): participant.quotes.count(),
         _("comments on recommendations"): participant.endorsements.exclude(comment="").count(),
@@ -1204,6 +1218,7 @@ def erase_personal_data(participant, *, by=None, now=None):
     participant.consents.all().delete()
     participant.status_changes.all().delete()
     participant.retired_checkin_codes.all().delete()
+    participant.address_changes.all().delete()
 
     for model_field in Participant._meta.concrete_fields:
         if model_field.name not in KEPT_WHEN_ERASED:

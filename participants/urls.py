@@ -16,8 +16,8 @@ urlpatterns = [
     path("events/<slug:slug>/me/certificate.pdf", views.certificate, name="certificate"),
     # The check-in QR code as an image, for the emails and the personal page.
     path("c/<str:code>.png", views.checkin_code_image, name="checkin_code_image"),
-    # Short, for an SMS as well: /ru/a/<signed>/
-    path("a/<str:signed>/", views.confirm_address, name="confirm_address"),
+    # Short, for an SMS as well: /ru/a/<token>/
+    path("a/<str:token>/", views.confirm_address, name="confirm_address"),
     path("events/<slug:slug>/report/", views.participation_report, name="report"),
     path("events/<slug:slug>/report/xlsx/", views.participation_report_xlsx, name="report_xlsx"),
     # The door: check-in on the organisers' and door staff's phones, offline too.

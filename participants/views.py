@@ -458,7 +458,7 @@ def certificate(request, slug):
 
 @require_http_methods(["GET", "POST"])
 @personal_page
-def confirm_address(request, signed):
+def confirm_address(request, token):
     """The link sent to a new email address or phone number: it asks first, and changes the address on a POST.
 
     Asking first, because mail and messenger apps open links to preview them.
@@ -467,12 +467,13 @@ def confirm_address(request, signed):
         return _link_problem(request, "too_many", status=429)
     outcome = None
     try:
-        participant, name, address = services.read_address_change(signed)
+        change = services.read_address_change(token)
+        participant, name, address = change.participant, change.field, change.address
         if request.method == "POST":
-            outcome, participant = services.confirm_address_change(signed)
-    except signing.SignatureExpired:
+            outcome, participant = services.confirm_address_change(token)
+    except services.AddressChangeLinkExpired:
         return _link_problem(request, "address_expired", status=410)
-    except signing.BadSignature:
+    except services.AddressChangeLinkInvalid:
         return _link_problem(request, "invalid", status=404)
     return render(
         request,

@@ -225,7 +225,6 @@ def fill(name, pattern, world):
         "session_pk": str(world["session"].pk),
         "token": world["other"].access_token,
         "code": checkin_code(world["other"]),
-        "signed": "not-a-signed-value",
         "path": world["logo"].image.name,
         "app_label": "participants",
         "content_type_id": str(ContentType.objects.get_for_model(Event).pk),

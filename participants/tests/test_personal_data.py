@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 NAME = "Гульнара Осмонова-Тестова"
 PHONE = "+996700123987"
 EMAIL = "gulnara.osmonova@example.org"
+NEW_EMAIL = "gulnara.new@example.org"  # given on her page, not yet confirmed
 QUOTE = "Женщины из приграничных сёл должны сидеть за столом переговоров."
 COMMENT = "Согласна, но нужно добавить Лейлек."
 NOTE = "Просила не фотографировать её детей."
@@ -74,6 +75,7 @@ def gulnara(session, organiser):
         participant, {ConsentKind.DATA_PROCESSING: True, ConsentKind.MEDIA: True}, language="ru", earlier={}
     )
     queue_message(participant, MessageKind.CONFIRMATION)
+    services.request_address_change(participant, "email", NEW_EMAIL)
     services.check_in(participant, by=organiser)
     quote = recommendation_services.add_quote(session, by=organiser, participant=participant, text=QUOTE, language="ru")
     # A second version of the quote, so that its history holds more than one copy.
@@ -113,9 +115,10 @@ def test_the_export_holds_each_kind_of_data_in_her_language(client, organiser, g
     assert '<html lang="ru">' in page
     for label in ("Полное имя", "Телефон", "Организация", "Заметки организаторов", "Версия текста", "Согласен(на)"):
         assert label in page
-    for value in (NAME, PHONE, EMAIL, NOTE, "Женщина", "Упоминание или цитирование в СМИ", "Присутствовал(а)"):
+    for value in (NAME, PHONE, EMAIL, NEW_EMAIL, NOTE, "Женщина", "Упоминание или цитирование в СМИ", "Присутствовал(а)"):
         assert value in page
     assert "Подтверждение регистрации" in page  # the message sent to her
+    assert "Новые адреса для подтверждения" in page  # the address she has not confirmed yet
     assert QUOTE in page
     assert COMMENT in page
 
@@ -151,7 +154,7 @@ def test_erasing_leaves_no_trace_but_the_counts(client, organiser, gulnara, sess
     response = client.post(erase_url(gulnara), follow=True)
 
     assert "Personal data erased: 1." in page_text(response)
-    for trace in (NAME, PHONE, EMAIL, QUOTE, COMMENT, NOTE, old_token):
+    for trace in (NAME, PHONE, EMAIL, NEW_EMAIL, QUOTE, COMMENT, NOTE, old_token):
         assert tables_containing(trace) == [], trace
     assert outcome.gather(session.event, "en").participation == counts_before
     erased = Participant.objects.get(pk=gulnara.pk)
@@ -250,6 +253,7 @@ def test_every_record_about_a_person_is_handled_by_the_erasure():
     handled = {
         "participants.StatusChange",
         "participants.RetiredCheckinCode",
+        "participants.AddressChange",
         "evaluations.Respondent",
         "participants.Consent",
         "messaging.Message",
