@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection, connections
+from django.test import override_settings
 from django.utils import translation
 
 from dialogue_event.celery import app as celery_app
@@ -78,6 +79,14 @@ def celery_worker_process(tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Passwords hashed in a blink: PBKDF2's 0.34 s a password made every demo load cost a second (its three
+    accounts). Hashes made the real way (by a command run in its own process) still verify."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]):
+        yield
 
 
 @pytest.fixture(autouse=True)
