@@ -19,7 +19,3 @@ class BaseSmsBackend:
 
     def send_message(self, phone, text):
         raise NotImplementedError
-
-    def send_messages(self, messages):
-        """(phone, text) pairs; returns the gateway's ids, in order. Stops at the first error."""
-        return [self.send_message(phone, text) for phone, text in messages]

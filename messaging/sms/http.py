@@ -7,7 +7,8 @@ from django.conf import settings
 
 from .base import BaseSmsBackend, GatewayUnavailable, NumberRefused
 
-# Answers that say "not now" rather than "not this message": too many requests, a gateway or server error.
+# Answers that say "not now" rather than "not this message" (with every 5xx): a wrong password (the organisers'
+# to correct), a timeout, too many requests.
 UNAVAILABLE_STATUSES = {401, 403, 408, 429}
 
 
